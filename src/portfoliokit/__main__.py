@@ -1,0 +1,5 @@
+"""`python -m portfoliokit`."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,168 @@
+"""What templates exist and which questions each one asks.
+
+Reads `templates/catalogue.toml` and the Copier root `templates/copier.yml` (with its
+`!include`d question files) without importing Copier, so `portfoliokit list` stays
+fast and `new` can check answers before Copier runs.
+"""
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .errors import AnswerError, PortfolioKitError, TemplateNotFoundError
+
+__all__ = [
+    "Question",
+    "TemplateInfo",
+    "check_answer_keys",
+    "get_template",
+    "list_templates",
+    "questions_for",
+    "render_default",
+    "templates_root",
+]
+
+# Answers portfoliokit itself provides; users never set them.
+TOOL_ANSWERS = frozenset({"template_id", "portfoliokit_version"})
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """One entry of the catalogue."""
+
+    id: str
+    summary: str
+    produces: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question a template asks, as declared in its Copier question file."""
+
+    name: str
+    help: str
+    default: Any
+    choices: tuple[str, ...]
+    asked: bool  # False for hidden, derived values (`when: false`)
+
+
+def templates_root() -> Path:
+    """The Copier root: shipped inside the wheel, or `templates/` of a source checkout."""
+    packaged = Path(__file__).with_name("templates")
+    if (packaged / "copier.yml").is_file():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "templates"
+    if (checkout / "copier.yml").is_file():
+        return checkout
+    raise PortfolioKitError(
+        "portfoliokit's templates are missing from this installation; reinstall portfoliokit."
+    )
+
+
+@cache
+def list_templates() -> tuple[TemplateInfo, ...]:
+    """Every template, in catalogue order."""
+    with (templates_root() / "catalogue.toml").open("rb") as handle:
+        entries = tomllib.load(handle)
+    return tuple(
+        TemplateInfo(id=key, summary=value["summary"], produces=value["produces"])
+        for key, value in entries.items()
+    )
+
+
+def get_template(template_id: str) -> TemplateInfo:
+    """The catalogue entry of `template_id`, or an error that lists the valid ids."""
+    for info in list_templates():
+        if info.id == template_id:
+            return info
+    valid = ", ".join(info.id for info in list_templates())
+    raise TemplateNotFoundError(
+        f"unknown template {template_id!r}; choose one of: {valid} (see `portfoliokit list`)."
+    )
+
+
+def questions_for(template_id: str) -> tuple[Question, ...]:
+    """The questions `template_id` asks, in the order Copier asks them.
+
+    A question whose `when` is a Jinja expression belongs to the templates for which
+    it renders true given `template_id` alone (that is the convention of the question
+    files); a `when: false` question is a hidden, derived value.
+    """
+    import jinja2.sandbox
+
+    env = jinja2.sandbox.SandboxedEnvironment()
+    selected = []
+    for name, spec in _question_specs().items():
+        when = spec.get("when", True)
+        if isinstance(when, str):
+            if env.from_string(when).render(template_id=template_id).strip() != "True":
+                continue
+            when = True
+        selected.append(
+            Question(
+                name=name,
+                help=" ".join(str(spec.get("help", "")).split()),
+                default=spec.get("default"),
+                choices=tuple(str(choice) for choice in spec.get("choices", ())),
+                asked=bool(when) and name not in TOOL_ANSWERS,
+            )
+        )
+    return tuple(selected)
+
+
+def render_default(question: Question, answers: Mapping[str, Any]) -> Any:
+    """A question's default, with its Jinja rendered against the answers so far."""
+    if not isinstance(question.default, str) or "{" not in question.default:
+        return question.default
+    import jinja2.sandbox
+
+    env = jinja2.sandbox.SandboxedEnvironment()
+    return env.from_string(question.default).render(**answers).strip()
+
+
+@cache
+def _question_specs() -> dict[str, dict[str, Any]]:
+    """Question name -> spec, merged from copier.yml and its `!include`d files."""
+    import yaml
+
+    root = templates_root()
+
+    class _Loader(yaml.SafeLoader):
+        """A loader of our own, so the `!include` constructor is not global."""
+
+    def _include(loader: yaml.SafeLoader, node: yaml.Node) -> list[Any]:
+        # Like Copier: the argument is a glob relative to the root; no match, no documents.
+        pattern = str(loader.construct_scalar(node))  # type: ignore[arg-type]
+        return [
+            doc
+            for path in sorted(root.glob(pattern))
+            for doc in yaml.load_all(path.read_text("utf-8"), Loader=_Loader)
+            if doc
+        ]
+
+    _Loader.add_constructor("!include", _include)
+    documents: list[Any] = []
+    for doc in yaml.load_all((root / "copier.yml").read_text("utf-8"), Loader=_Loader):
+        documents.extend(doc if isinstance(doc, list) else [doc])
+    specs: dict[str, dict[str, Any]] = {}
+    for doc in documents:
+        if not isinstance(doc, dict):
+            continue
+        for name, spec in doc.items():
+            if not name.startswith("_"):
+                specs[name] = spec if isinstance(spec, dict) else {"default": spec}
+    return specs
+
+
+def check_answer_keys(template_id: str, keys: Mapping[str, Any]) -> None:
+    """Refuse keys the template does not ask, naming the valid ones."""
+    valid = [q.name for q in questions_for(template_id) if q.asked]
+    unknown = sorted(set(keys) - set(valid))
+    if unknown:
+        raise AnswerError(
+            f"unknown answer {', '.join(map(repr, unknown))} for {template_id}; "
+            f"valid keys: {', '.join(valid)}."
+        )
