@@ -61,7 +61,9 @@ def list_command() -> None:
 @cli.command("new")
 @click.argument("template")
 @click.argument("dest", required=False, type=click.Path(path_type=Path))
-@click.option("-y", "--defaults", is_flag=True, help="Take the default of every question not answered.")
+@click.option(
+    "-y", "--defaults", is_flag=True, help="Take the default of every question not answered."
+)
 @click.option(
     "--data",
     "pairs",
@@ -114,11 +116,14 @@ def new_command(
     result = new_project(request, ask_name=_ask_name)
     shown = _shown_path(result.path)
     if result.dry_run:
-        click.echo(f"Would create {shown} from {result.template_id} with {len(result.files)} files:")
+        click.echo(
+            f"Would create {shown} from {result.template_id} with {len(result.files)} files:"
+        )
         for name in result.files:
             click.echo(f"  {name}")
-        click.echo("Dry run: nothing was written." if no_git else
-                   "It would be a git repository on main with one commit. Dry run: nothing was written.")
+        if not no_git:
+            click.echo("It would be a git repository on main with one commit.")
+        click.echo("Dry run: nothing was written.")
         return
     commit = f", commit {result.commit[:12]}" if result.commit else ", no git repository"
     click.echo(f"Created {shown} from {result.template_id} ({len(result.files)} files{commit}).")

@@ -62,7 +62,9 @@ def read_identity() -> Identity | None:
             return ""
 
     name = os.environ.get("GIT_AUTHOR_NAME") or config("user.name")
-    email = os.environ.get("GIT_AUTHOR_EMAIL") or config("user.email") or os.environ.get("EMAIL", "")
+    email = (
+        os.environ.get("GIT_AUTHOR_EMAIL") or config("user.email") or os.environ.get("EMAIL", "")
+    )
     if not name.strip() or not email.strip():
         return None
     return Identity(name=name.strip(), email=email.strip())

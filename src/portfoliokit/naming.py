@@ -22,7 +22,7 @@ _SHADOWED_PACKAGES = frozenset(
     {
         "copier", "fairlearn", "fastapi", "git", "hypothesis", "matplotlib", "mypy",
         "numpy", "pandas", "portfoliokit", "pydantic", "pytest", "ruff", "scipy",
-        "skops", "sklearn", "src", "starlette", "tests", "uvicorn",
+        "skops", "sklearn", "src", "starlette", "test", "tests", "uvicorn",
     }
 )  # fmt: skip
 
@@ -71,6 +71,6 @@ def project_names(name: str) -> ProjectNames:
     if package in _SHADOWED_PACKAGES:
         raise AnswerError(
             f"project_name {name!r} gives the package name {package!r}, which would shadow a "
-            "library the project uses; choose a more specific name."
+            "module the project imports; choose a more specific name."
         )
     return ProjectNames(name=stripped, slug=slug, package=package)

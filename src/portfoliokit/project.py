@@ -63,6 +63,7 @@ def new_project(request: NewProjectRequest, ask_name: NamePrompt | None = None) 
     answers["project_name"] = names.name
     destination = _destination(request.destination, names)
 
+    identity: gitops.Identity | None = None
     if request.git:
         identity = gitops.require_identity()
         work_tree = gitops.enclosing_work_tree(destination)
@@ -73,7 +74,9 @@ def new_project(request: NewProjectRequest, ask_name: NamePrompt | None = None) 
             )
     else:
         identity = _optional_identity()
-    user_defaults = {"author_name": identity.name, "author_email": identity.email} if identity else {}
+    user_defaults = (
+        {"author_name": identity.name, "author_email": identity.email} if identity else {}
+    )
     answers["template_id"] = template.id
     answers["portfoliokit_version"] = __version__
 
@@ -138,7 +141,9 @@ def _project_name(
     """The project name is needed before Copier runs: it decides the destination."""
     if "project_name" in answers:
         return str(answers["project_name"])
-    question = next(q for q in catalogue.questions_for(request.template_id) if q.name == "project_name")
+    question = next(
+        q for q in catalogue.questions_for(request.template_id) if q.name == "project_name"
+    )
     default = str(catalogue.render_default(question, {"template_id": request.template_id}))
     if request.interactive and not request.defaults and ask_name is not None:
         return ask_name(question.help, default)

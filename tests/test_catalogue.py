@@ -1,0 +1,67 @@
+"""The catalogue and the question files agree with the template folders."""
+
+import pytest
+
+from portfoliokit.catalogue import (
+    check_answer_keys,
+    get_template,
+    list_templates,
+    questions_for,
+    templates_root,
+)
+from portfoliokit.errors import AnswerError, TemplateNotFoundError
+
+from .conftest import TEMPLATE_IDS
+
+COMMON = ["project_name", "description", "author_name", "author_email", "license"]
+
+
+def test_every_catalogue_entry_is_a_template_folder_and_a_choice() -> None:
+    root = templates_root()
+    folders = {p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))}
+    folders.discard("questions")
+    assert set(TEMPLATE_IDS) == folders == {"classification-api", "nlp-pipeline", "recommender"}
+    template_question = next(q for q in questions_for("recommender") if q.name == "template_id")
+    assert set(template_question.choices) == set(TEMPLATE_IDS)
+
+
+def test_entries_describe_what_they_produce() -> None:
+    for info in list_templates():
+        assert info.summary and info.produces
+
+
+@pytest.mark.parametrize("template_id", TEMPLATE_IDS)
+def test_common_questions_come_first_and_have_help(template_id: str) -> None:
+    asked = [q for q in questions_for(template_id) if q.asked]
+    assert [q.name for q in asked][: len(COMMON)] == COMMON
+    assert all(q.help for q in asked)
+    license_question = next(q for q in asked if q.name == "license")
+    assert license_question.choices == ("MIT", "Apache-2.0", "BSD-3-Clause", "none")
+    assert license_question.default == "MIT"
+
+
+def test_classification_api_asks_its_own_questions_and_others_do_not() -> None:
+    own = {"dataset_path", "target_column", "positive_class", "subgroup_columns",
+           "cost_false_positive", "cost_false_negative"}  # fmt: skip
+    assert own <= {q.name for q in questions_for("classification-api") if q.asked}
+    for other in ("nlp-pipeline", "recommender"):
+        assert not own & {q.name for q in questions_for(other)}
+
+
+def test_unknown_template_lists_the_valid_ids() -> None:
+    with pytest.raises(TemplateNotFoundError, match="classification-api, nlp-pipeline, recommender"):
+        get_template("classifier")
+
+
+def test_unknown_answer_key_lists_the_valid_keys() -> None:
+    with pytest.raises(AnswerError) as caught:
+        check_answer_keys("recommender", {"licence": "MIT", "project_name": "x"})
+    message = str(caught.value)
+    assert "'licence'" in message and "license" in message and "project_name" in message
+    assert "template_id" not in message.split("valid keys:")[1]
+
+
+def test_hidden_and_tool_answers_cannot_be_set() -> None:
+    for key in ("project_slug", "package_name", "portfoliokit_version", "template_id"):
+        with pytest.raises(AnswerError):
+            check_answer_keys("recommender", {key: "x"})
