@@ -1,0 +1,60 @@
+"""Splice generated blocks into hand-written Markdown between marker comments.
+
+The docs are the user's to edit; only the text between `<!-- results:start -->` and
+`<!-- results:end -->` belongs to the pipeline and is replaced on every run. The markers
+are HTML comments, so GitHub shows neither them nor the difference between a generated
+and a written paragraph. Shared by every portfoliokit project.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+START = "<!-- results:start -->"
+END = "<!-- results:end -->"
+# What the author still has to write is marked like this, so `grep -rn YOUR-STORY` lists it.
+STORY = "<!-- YOUR-STORY:"
+
+
+class MarkerError(ValueError):
+    """A document lacks its result markers, or has them twice or out of order."""
+
+
+def splice(text: str, block: str, name: str = "document") -> str:
+    """`text` with everything between the markers replaced by `block`."""
+    if text.count(START) != 1 or text.count(END) != 1:
+        raise MarkerError(
+            f"{name} must contain {START} and {END} exactly once each; "
+            "put them back where the generated results should go"
+        )
+    head, rest = text.split(START)
+    if END not in rest:
+        raise MarkerError(f"{name}: {END} comes before {START}")
+    _, tail = rest.split(END)
+    return f"{head}{START}\n{block.strip()}\n{END}{tail}"
+
+
+def extract(text: str, name: str = "document") -> str:
+    """The block currently between the markers, without the markers."""
+    spliced = splice(text, "", name)  # validates the markers
+    del spliced
+    return text.split(START)[1].split(END)[0].strip()
+
+
+def splice_file(path: Path, block: str) -> bool:
+    """Rewrite `path` with the new block; return whether its content changed."""
+    old = path.read_text(encoding="utf-8")
+    new = splice(old, block, path.name)
+    if new != old:
+        path.write_text(new, encoding="utf-8")
+    return new != old
+
+
+def story_prompts(text: str) -> list[tuple[int, str]]:
+    """Line number and prompt of every place the author still has to write."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if STORY in line:
+            prompt = line.split(STORY, 1)[1].split("-->", 1)[0].strip()
+            found.append((number, prompt))
+    return found
