@@ -49,7 +49,9 @@ def test_classification_api_asks_its_own_questions_and_others_do_not() -> None:
 
 
 def test_unknown_template_lists_the_valid_ids() -> None:
-    with pytest.raises(TemplateNotFoundError, match="classification-api, nlp-pipeline, recommender"):
+    with pytest.raises(
+        TemplateNotFoundError, match="classification-api, nlp-pipeline, recommender"
+    ):
         get_template("classifier")
 
 

@@ -61,7 +61,7 @@ def test_new_with_defaults_creates_a_committed_project(workdir: Path) -> None:
     assert result.exit_code == 0, result.output
     project = workdir / "lecture-recommender"
     sha = git.Repo(project).head.commit.hexsha
-    assert f"Created lecture-recommender from recommender" in result.output
+    assert "Created lecture-recommender from recommender" in result.output
     assert f"commit {sha[:12]}" in result.output
     assert "cd lecture-recommender" in result.output and "make install" in result.output
     answers = (project / ".copier-answers.yml").read_text()

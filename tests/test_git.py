@@ -12,18 +12,25 @@ from .conftest import AUTHOR_EMAIL, AUTHOR_NAME, tree
 
 
 def create(template_id: str, dest: Path) -> Path:
-    new_project(NewProjectRequest(template_id=template_id, destination=dest, answers={}, defaults=True))
+    new_project(
+        NewProjectRequest(template_id=template_id, destination=dest, answers={}, defaults=True)
+    )
     return dest
 
 
 @pytest.mark.parametrize("template_id", ["recommender", "nlp-pipeline"])
-def test_one_commit_on_main_with_every_file_and_a_clean_tree(tmp_path: Path, template_id: str) -> None:
+def test_one_commit_on_main_with_every_file_and_a_clean_tree(
+    tmp_path: Path, template_id: str
+) -> None:
     project = create(template_id, tmp_path / "p")
     repo = git.Repo(project)
     assert repo.active_branch.name == "main"
     commits = list(repo.iter_commits())
     assert len(commits) == 1
-    assert commits[0].message.strip() == f"Initial commit from portfoliokit {__version__} ({template_id})"
+    assert (
+        commits[0].message.strip()
+        == f"Initial commit from portfoliokit {__version__} ({template_id})"
+    )
     assert set(repo.git.ls_files().splitlines()) == tree(project)
     assert not repo.is_dirty(untracked_files=True)
 

@@ -29,7 +29,11 @@ def test_package_name_replaces_dashes() -> None:
 
 def test_project_names_strip_and_derive() -> None:
     names = project_names("  Movie Recs 2 ")
-    assert (names.name, names.slug, names.package) == ("Movie Recs 2", "movie-recs-2", "movie_recs_2")
+    assert (names.name, names.slug, names.package) == (
+        "Movie Recs 2",
+        "movie-recs-2",
+        "movie_recs_2",
+    )
 
 
 @pytest.mark.parametrize(

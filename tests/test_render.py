@@ -107,7 +107,9 @@ def test_each_licence_renders_its_text(tmp_path: Path, license_id: str, first_li
 def test_no_licence_means_no_licence_file(tmp_path: Path) -> None:
     render("recommender", tmp_path / "p", license="none")
     assert not (tmp_path / "p" / "LICENSE").exists()
-    assert "license" not in tomllib.loads((tmp_path / "p" / "pyproject.toml").read_text())["project"]
+    assert (
+        "license" not in tomllib.loads((tmp_path / "p" / "pyproject.toml").read_text())["project"]
+    )
 
 
 def test_toml_and_yaml_special_characters_are_escaped(tmp_path: Path) -> None:

@@ -84,6 +84,7 @@ def get_template(template_id: str) -> TemplateInfo:
     )
 
 
+@cache
 def questions_for(template_id: str) -> tuple[Question, ...]:
     """The questions `template_id` asks, in the order Copier asks them.
 
@@ -91,9 +92,7 @@ def questions_for(template_id: str) -> tuple[Question, ...]:
     it renders true given `template_id` alone (that is the convention of the question
     files); a `when: false` question is a hidden, derived value.
     """
-    import jinja2.sandbox
-
-    env = jinja2.sandbox.SandboxedEnvironment()
+    env = _jinja()
     selected = []
     for name, spec in _question_specs().items():
         when = spec.get("when", True)
@@ -117,10 +116,15 @@ def render_default(question: Question, answers: Mapping[str, Any]) -> Any:
     """A question's default, with its Jinja rendered against the answers so far."""
     if not isinstance(question.default, str) or "{" not in question.default:
         return question.default
+    return _jinja().from_string(question.default).render(**answers).strip()
+
+
+@cache
+def _jinja() -> Any:
+    """A sandbox for the question files' expressions (defaults and `when`)."""
     import jinja2.sandbox
 
-    env = jinja2.sandbox.SandboxedEnvironment()
-    return env.from_string(question.default).render(**answers).strip()
+    return jinja2.sandbox.SandboxedEnvironment()
 
 
 @cache
@@ -130,7 +134,11 @@ def _question_specs() -> dict[str, dict[str, Any]]:
 
     root = templates_root()
 
-    class _Loader(yaml.SafeLoader):
+    # libyaml's loader when present: parsing the question files is on the path of
+    # every `new`, and the pure-Python loader takes several times longer.
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class _Loader(base):  # type: ignore[valid-type,misc]
         """A loader of our own, so the `!include` constructor is not global."""
 
     def _include(loader: yaml.SafeLoader, node: yaml.Node) -> list[Any]:

@@ -1,14 +1,16 @@
 """The git side of a new project: who commits, where a repo may go, the first commit.
 
-GitPython is imported inside the functions so that `portfoliokit --help` and
-`portfoliokit list` stay fast.
+The checks that run before anything is written call git directly (one short process
+each); the repository itself is built with GitPython. Both are imported or started
+only when `new` needs them, so `portfoliokit --help` and `list` stay fast.
 """
 
 import os
+import re
 import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .errors import GitError
 
@@ -24,6 +26,7 @@ _HOW_TO_SET = (
     'set it with `git config --global user.name "Your Name"` and '
     "`git config --global user.email you@example.org`, or pass --no-git"
 )
+_IDENT = re.compile(r"^(?P<name>.*) <(?P<email>[^>]*)> \d+ [+-]\d{4}$")
 
 
 @dataclass(frozen=True)
@@ -34,40 +37,27 @@ class Identity:
     email: str
 
 
-def _git(cwd: Path | None = None) -> Any:
-    """A GitPython command runner, after checking that the git executable exists."""
+def _run_git(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     if shutil.which("git") is None:
         raise GitError(
             "git was not found on PATH; install git (https://git-scm.com) or pass --no-git."
         )
-    import git
-
-    return git.Git(cwd)
+    return subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=30
+    )
 
 
 def read_identity() -> Identity | None:
-    """The user's git identity, as git itself would find it, or None if incomplete.
+    """The author git would record (environment, then config), or None if it has none.
 
-    git falls back to `login@hostname` when nothing is configured; portfoliokit never
-    lets that guess (a user and machine name) into a commit.
+    `user.useConfigOnly` stops git from falling back to `login@hostname`, so a user and
+    machine name never get into a commit by accident.
     """
-    import git
-
-    runner = _git()
-
-    def config(key: str) -> str:
-        try:
-            return str(runner.config("--get", key)).strip()
-        except git.GitCommandError:
-            return ""
-
-    name = os.environ.get("GIT_AUTHOR_NAME") or config("user.name")
-    email = (
-        os.environ.get("GIT_AUTHOR_EMAIL") or config("user.email") or os.environ.get("EMAIL", "")
-    )
-    if not name.strip() or not email.strip():
+    result = _run_git("-c", "user.useConfigOnly=true", "var", "GIT_AUTHOR_IDENT")
+    match = _IDENT.match(result.stdout.strip()) if result.returncode == 0 else None
+    if match is None or not match["name"].strip() or not match["email"].strip():
         return None
-    return Identity(name=name.strip(), email=email.strip())
+    return Identity(name=match["name"].strip(), email=match["email"].strip())
 
 
 def require_identity() -> Identity:
@@ -80,18 +70,11 @@ def require_identity() -> Identity:
 
 def enclosing_work_tree(path: Path) -> Path | None:
     """The top of the git work tree that `path` (existing or not) would fall inside."""
-    import git
-
     probe = path
-    while not probe.exists():
+    while not probe.is_dir():
         probe = probe.parent
-    if probe.is_file():
-        probe = probe.parent
-    try:
-        top = _git(probe).rev_parse("--show-toplevel")
-    except git.GitCommandError:
-        return None
-    return Path(str(top).strip())
+    result = _run_git("rev-parse", "--show-toplevel", cwd=probe)
+    return Path(result.stdout.strip()) if result.returncode == 0 else None
 
 
 def initial_commit(path: Path, message: str, identity: Identity) -> str:
@@ -101,21 +84,20 @@ def initial_commit(path: Path, message: str, identity: Identity) -> str:
     """
     import git
 
+    env = {
+        "GIT_AUTHOR_NAME": identity.name,
+        "GIT_AUTHOR_EMAIL": identity.email,
+        "GIT_COMMITTER_NAME": os.environ.get("GIT_COMMITTER_NAME", identity.name),
+        "GIT_COMMITTER_EMAIL": os.environ.get("GIT_COMMITTER_EMAIL", identity.email),
+    }
     try:
         repo = git.Repo.init(path, initial_branch="main")
-        # `git add --all` honours the generated .gitignore; repo.index.add(".")
-        # would stage .git itself (GitPython #292).
-        repo.git.add(all=True)
-        author = f"{identity.name} <{identity.email}>"
-        env = {
-            "GIT_AUTHOR_NAME": identity.name,
-            "GIT_AUTHOR_EMAIL": identity.email,
-            "GIT_COMMITTER_NAME": os.environ.get("GIT_COMMITTER_NAME", identity.name),
-            "GIT_COMMITTER_EMAIL": os.environ.get("GIT_COMMITTER_EMAIL", identity.email),
-        }
-        # --no-verify: the user's global hooks are for their own commits, not ours.
         with repo.git.custom_environment(**env):
-            repo.git.commit("--no-verify", "--quiet", "-m", message, author=author)
+            # `git add --all` honours the generated .gitignore; repo.index.add(".")
+            # would stage .git itself (GitPython #292).
+            repo.git.add(all=True)
+            # --no-verify: the user's global hooks are for their own commits, not ours.
+            repo.git.commit("--no-verify", "--quiet", "-m", message)
         sha = repo.head.commit.hexsha
         repo.close()
     except git.GitCommandError as error:
@@ -123,4 +105,4 @@ def initial_commit(path: Path, message: str, identity: Identity) -> str:
         raise GitError(
             f"git failed while making the first commit: {detail[-1] if detail else error}."
         ) from error
-    return sha
+    return str(sha)

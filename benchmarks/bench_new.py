@@ -1,0 +1,183 @@
+"""Whole-process wall time of `portfoliokit new` against plain `copier copy`.
+
+For each template: the median of --runs runs of `portfoliokit new TEMPLATE DEST -y`
+(render, git init and first commit included) beside `copier copy` of the same Copier
+root with the same answers; also `portfoliokit --help`, and optionally
+cookiecutter-data-science's generator on a local checkout of its template (this
+machine has no network to let `ccds` clone it). Writes docs/performance.md.
+
+    make bench
+    python benchmarks/bench_new.py --runs 9 --ccds-template /path/to/cookiecutter-data-science
+"""
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+ANSWERS = {"author_name": "Bench Author", "author_email": "bench@example.org"}
+GOAL_RATIO = 1.25
+GOAL_HELP_MS = 150.0
+
+
+@dataclass(frozen=True)
+class Timing:
+    label: str
+    seconds: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    def row(self) -> str:
+        return (
+            f"| {self.label} | {self.median * 1000:.0f} | {min(self.seconds) * 1000:.0f} "
+            f"| {max(self.seconds) * 1000:.0f} |"
+        )
+
+
+def measure(
+    label: str, runs: int, command: Callable[[Path], Sequence[str]], env: dict[str, str]
+) -> Timing:
+    """Run `command(fresh_dest)` `runs` times (after one warm-up) and keep wall times."""
+    seconds = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for attempt in range(runs + 1):
+            dest = Path(scratch) / f"run{attempt}"
+            started = time.perf_counter()
+            subprocess.run(command(dest), env=env, cwd=scratch, check=True, capture_output=True)
+            elapsed = time.perf_counter() - started
+            if attempt:  # the first run only warms the file cache
+                seconds.append(elapsed)
+            shutil.rmtree(dest, ignore_errors=True)
+    return Timing(label, seconds)
+
+
+def isolated_env(scratch: Path) -> dict[str, str]:
+    """A git identity of its own, so the benchmark never depends on the user's config."""
+    config = scratch / "gitconfig"
+    config.write_text("[user]\n\tname = Bench Author\n\temail = bench@example.org\n")
+    return {**os.environ, "GIT_CONFIG_GLOBAL": str(config), "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per command (median)")
+    parser.add_argument(
+        "--ccds-template", type=Path, help="local checkout of cookiecutter-data-science"
+    )
+    parser.add_argument("--ccds", default="ccds", help="the ccds executable")
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
+    args = parser.parse_args()
+    if args.runs < 5:
+        parser.error("--runs must be at least 5")
+
+    from portfoliokit.catalogue import list_templates, templates_root
+
+    pk_version = version("portfoliokit")
+    data = [f"{k}={v}" for k, v in ANSWERS.items()]
+    with tempfile.TemporaryDirectory() as scratch_dir:
+        env = isolated_env(Path(scratch_dir))
+        rows: list[tuple[Timing, Timing]] = []
+        for info in list_templates():
+            pk = measure(
+                f"`portfoliokit new {info.id} -y`",
+                args.runs,
+                lambda d, t=info.id: [str(BIN / "portfoliokit"), "new", t, str(d), "-y",
+                                      *[a for pair in data for a in ("--data", pair)]],
+                env,
+            )  # fmt: skip
+            plain = measure(
+                f"`copier copy` ({info.id}, same answers)",
+                args.runs,
+                lambda d, t=info.id: [str(BIN / "copier"), "copy", "--defaults", "--quiet",
+                                      "-d", f"template_id={t}",
+                                      "-d", f"portfoliokit_version={pk_version}",
+                                      *[a for pair in data for a in ("-d", pair)],
+                                      str(templates_root()), str(d)],
+                env,
+            )  # fmt: skip
+            rows.append((pk, plain))
+            print(f"{info.id}: portfoliokit {pk.median:.3f} s, copier {plain.median:.3f} s")
+        help_timing = measure(
+            "`portfoliokit --help`", args.runs, lambda d: [str(BIN / "portfoliokit"), "--help"], env
+        )
+        print(f"help: {help_timing.median * 1000:.0f} ms")
+        ccds = None
+        if args.ccds_template:
+            ccds = measure(
+                "`ccds --no-input` (cookiecutter-data-science, local template)",
+                args.runs,
+                lambda d: [args.ccds, str(args.ccds_template), "--no-input", "-o", str(d)],
+                env,
+            )
+            print(f"ccds: {ccds.median:.3f} s")
+
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(report(rows, help_timing, ccds, args.runs))
+    print(f"wrote {args.output.relative_to(ROOT)}")
+
+
+def report(
+    rows: list[tuple[Timing, Timing]], help_timing: Timing, ccds: Timing | None, runs: int
+) -> str:
+    lines = [
+        "# Performance of `portfoliokit new`",
+        "",
+        "Whole-process wall time (Python start-up, Copier render, and for portfoliokit the git",
+        "init and first commit), median of "
+        f"{runs} runs after one warm-up run, each into a fresh folder.",
+        "",
+        f"Machine: {os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python "
+        f"{platform.python_version()}, copier {version('copier')}, "
+        f"GitPython {version('gitpython')}, portfoliokit {version('portfoliokit')}.",
+        "",
+        "Reproduce: `make bench` (or `python benchmarks/bench_new.py --runs 7 --ccds-template PATH`"
+        " with a local checkout of cookiecutter-data-science and its `ccds` installed).",
+        "",
+        "| command | median ms | min ms | max ms |",
+        "|---|---:|---:|---:|",
+    ]
+    for pk, plain in rows:
+        lines += [pk.row(), plain.row()]
+    lines.append(help_timing.row())
+    if ccds is not None:
+        lines.append(ccds.row())
+    lines += ["", "## Goals", "", "| goal | measured | met |", "|---|---|---|"]
+    for pk, plain in rows:
+        ratio = pk.median / plain.median
+        lines.append(
+            f"| {pk.label} at most {GOAL_RATIO:.2f} x plain Copier | {ratio:.2f} x "
+            f"| {'yes' if ratio <= GOAL_RATIO else 'no'} |"
+        )
+        if ccds is not None:
+            lines.append(
+                f"| {pk.label} no slower than ccds ({ccds.median * 1000:.0f} ms) "
+                f"| {pk.median * 1000:.0f} ms | {'yes' if pk.median <= ccds.median else 'no'} |"
+            )
+    help_ms = help_timing.median * 1000
+    lines.append(
+        f"| `portfoliokit --help` under {GOAL_HELP_MS:.0f} ms | {help_ms:.0f} ms "
+        f"| {'yes' if help_ms < GOAL_HELP_MS else 'no'} |"
+    )
+    if ccds is None:
+        lines += [
+            "",
+            "cookiecutter-data-science was not measured in this run (no --ccds-template).",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
