@@ -58,7 +58,7 @@ def list_command() -> None:
         click.echo(f"{info.id}\n  {info.summary}\n  Produces: {info.produces}\n")
 
 
-@cli.command("new")
+@cli.command("new", short_help="Create a new project from a template.")
 @click.argument("template")
 @click.argument("dest", required=False, type=click.Path(path_type=Path))
 @click.option(
