@@ -70,13 +70,14 @@ def call_api(project: Path) -> None:
                 time.sleep(0.2)
         else:
             sys.exit("demo stopped: the API did not become ready within 20 s.")
-        example = json.loads((project / "reports" / "example_request.json").read_text())
+        example = json.loads((project / "examples" / "request.json").read_text())
         request = urllib.request.Request(
             f"{base}/predict",
             data=json.dumps(example).encode(),
             headers={"Content-Type": "application/json"},
         )
-        print(f"$ curl -X POST {base}/predict -d @reports/example_request.json")
+        print(f"$ curl -X POST {base}/predict -H 'Content-Type: application/json' \\")
+        print("       -d @examples/request.json")
         with urllib.request.urlopen(request, timeout=5) as response:
             print(json.dumps(json.loads(response.read()), indent=2))
     finally:
