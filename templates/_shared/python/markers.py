@@ -22,6 +22,16 @@ class MarkerError(ValueError):
 
 def splice(text: str, block: str, name: str = "document") -> str:
     """`text` with everything between the markers replaced by `block`."""
+    head, _, tail = _parts(text, name)
+    return f"{head}{START}\n{block.strip()}\n{END}{tail}"
+
+
+def extract(text: str, name: str = "document") -> str:
+    """The block currently between the markers, without the markers."""
+    return _parts(text, name)[1].strip()
+
+
+def _parts(text: str, name: str) -> tuple[str, str, str]:
     if text.count(START) != 1 or text.count(END) != 1:
         raise MarkerError(
             f"{name} must contain {START} and {END} exactly once each; "
@@ -29,16 +39,9 @@ def splice(text: str, block: str, name: str = "document") -> str:
         )
     head, rest = text.split(START)
     if END not in rest:
-        raise MarkerError(f"{name}: {END} comes before {START}")
-    _, tail = rest.split(END)
-    return f"{head}{START}\n{block.strip()}\n{END}{tail}"
-
-
-def extract(text: str, name: str = "document") -> str:
-    """The block currently between the markers, without the markers."""
-    spliced = splice(text, "", name)  # validates the markers
-    del spliced
-    return text.split(START)[1].split(END)[0].strip()
+        raise MarkerError(f"{name}: the results end marker comes before the start marker")
+    middle, tail = rest.split(END)
+    return head, middle, tail
 
 
 def splice_file(path: Path, block: str) -> bool:

@@ -2,7 +2,15 @@ from pathlib import Path
 
 import pytest
 
-from {{ package_name }}.markers import END, START, MarkerError, extract, splice, splice_file, story_prompts
+from {{ package_name }}.markers import (
+    END,
+    START,
+    MarkerError,
+    extract,
+    splice,
+    splice_file,
+    story_prompts,
+)
 
 DOC = f"# Title\n\nIntro.\n\n{START}\nold results\n{END}\n\nWritten by hand.\n"
 

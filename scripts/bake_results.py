@@ -1,0 +1,220 @@
+"""Bake a template's demo results into the template, from a real run.
+
+    python scripts/bake_results.py classification-api [--verify] [--keep]
+
+portfoliokit itself runs no ML: a project generated with default answers shows results
+because they were produced here, by the generated project's own pipeline. This script
+
+1. renders the template with its default answers into a temporary folder,
+2. runs `make install`, `make all` and `make bench` there,
+3. copies `reports/` (metrics, evaluation, performance, figures) into the template's
+   conditional folder `{% if demo_results %}reports{% endif %}/`, and the results block
+   of every doc (README, model card, data card) into the `{% raw %}` section that
+   follows a `{# baked-results ... #}` comment in the doc's template,
+4. checks that nothing machine-specific (temporary or home paths) was copied, and that
+   the template now renders exactly the docs and reports the run produced.
+
+With `--verify` it then does what portfoliokit's end-to-end test does: render afresh,
+commit, `make install && make all`, and require `git diff --exit-code` to be clean.
+Only the standard library and copier are used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from copier import run_copy
+
+REPO = Path(__file__).resolve().parents[1]
+TEMPLATES = REPO / "templates"
+REPORTS_DIR = "{% if demo_results %}reports{% endif %}"
+MARKER_START = "<!-- results:start -->"
+MARKER_END = "<!-- results:end -->"
+BAKED = re.compile(
+    r"(?P<head>\{# baked-results[^#]*#\}\n\{% raw %\}\n)(?P<body>.*?)(?P<tail>\n\{% endraw %\})",
+    re.DOTALL,
+)
+SHIPPED_REPORTS = ("metrics.json", "evaluation.md", "performance.md")
+COMPARED = ("README.md", "reports/metrics.json", "reports/evaluation.md", "docs")
+ANSWERS = {
+    "author_name": "Demo Author",
+    "author_email": "demo@example.org",
+    "portfoliokit_version": "0.0.0",
+}
+
+
+class BakeError(RuntimeError):
+    """The bake cannot go on; the message says why."""
+
+
+def render(template_id: str, destination: Path) -> None:
+    run_copy(
+        str(TEMPLATES),
+        str(destination),
+        data={"template_id": template_id, **ANSWERS},
+        defaults=True,
+        quiet=True,
+    )
+
+
+def make(project: Path, *targets: str) -> None:
+    for target in targets:
+        started = time.perf_counter()
+        print(f"  make {target} ...", flush=True)
+        result = subprocess.run(
+            ["make", target], cwd=project, capture_output=True, text=True, check=False
+        )
+        if result.returncode != 0:
+            raise BakeError(
+                f"`make {target}` failed in the rendered project:\n{result.stdout}\n{result.stderr}"
+            )
+        print(f"  make {target}: {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def extract_block(text: str, name: str) -> str:
+    if text.count(MARKER_START) != 1 or text.count(MARKER_END) != 1:
+        raise BakeError(f"{name} has no single pair of results markers")
+    return text.split(MARKER_START)[1].split(MARKER_END)[0].strip()
+
+
+def baked_docs(template: Path) -> dict[Path, Path]:
+    """Template file -> rendered doc path, for every doc template with a baked block."""
+    found = {}
+    for path in sorted(template.rglob("*.jinja")):
+        if BAKED.search(path.read_text(encoding="utf-8")):
+            found[path] = path.relative_to(template).with_suffix("")
+    if not found:
+        raise BakeError(f"no `{{# baked-results #}}` block found under {template.name}/")
+    return found
+
+
+def copy_reports(project: Path, template: Path) -> None:
+    source = project / "reports"
+    target = template / REPORTS_DIR
+    if target.exists():
+        shutil.rmtree(target)
+    (target / "figures").mkdir(parents=True)
+    for name in SHIPPED_REPORTS:
+        shutil.copy2(source / name, target / name)
+    for png in sorted((source / "figures").glob("*.png")):
+        shutil.copy2(png, target / "figures" / png.name)
+
+
+def splice_docs(project: Path, template: Path) -> None:
+    for template_file, rendered in baked_docs(template).items():
+        block = extract_block((project / rendered).read_text(encoding="utf-8"), str(rendered))
+        if "{% endraw %}" in block:
+            raise BakeError(f"the results block of {rendered} contains a raw-block terminator")
+        text = template_file.read_text(encoding="utf-8")
+        match = BAKED.search(text)
+        assert match is not None  # baked_docs() only lists files that match
+        new = text[: match.start("body")] + block + text[match.end("body") :]
+        template_file.write_text(new, encoding="utf-8")
+        print(f"  baked the results block of {rendered}")
+
+
+def check_no_leaks(template: Path, forbidden: list[str]) -> None:
+    """Refuse machine paths in anything the bake wrote into the template."""
+    written = [p for p in (template / REPORTS_DIR).rglob("*") if p.suffix in {".json", ".md"}]
+    written += list(baked_docs(template))
+    for path in written:
+        text = path.read_text(encoding="utf-8")
+        for needle in forbidden:
+            if needle and needle in text:
+                raise BakeError(f"{path.relative_to(TEMPLATES)} contains a machine path: {needle}")
+
+
+def check_rerender(template_id: str, project: Path, workdir: Path) -> None:
+    """The template must now render the docs and reports the run produced, byte for byte."""
+    again = workdir / "rerendered"
+    render(template_id, again)
+    for name in COMPARED:
+        left, right = project / name, again / name
+        if left.is_dir():
+            cmp = filecmp.dircmp(left, right)
+            if cmp.diff_files or cmp.left_only or cmp.right_only:
+                raise BakeError(f"re-rendered {name}/ differs from the run: {cmp.diff_files}")
+            for sub in cmp.common_dirs:
+                sub_cmp = filecmp.dircmp(left / sub, right / sub)
+                if sub_cmp.diff_files or sub_cmp.left_only or sub_cmp.right_only:
+                    raise BakeError(f"re-rendered {name}/{sub}/ differs from the run")
+        elif left.read_bytes() != right.read_bytes():
+            raise BakeError(f"re-rendered {name} differs from what the run produced")
+
+
+def verify(template_id: str, workdir: Path) -> None:
+    """Fresh render, first commit, `make install && make all`, then a clean git diff."""
+    project = workdir / "verify"
+    render(template_id, project)
+    env = os.environ | {
+        "GIT_AUTHOR_NAME": "bake",
+        "GIT_AUTHOR_EMAIL": "bake@example.org",
+        "GIT_COMMITTER_NAME": "bake",
+        "GIT_COMMITTER_EMAIL": "bake@example.org",
+    }
+    for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "init"]):
+        subprocess.run(command, cwd=project, check=True, env=env)
+    make(project, "install", "all")
+    diff = subprocess.run(
+        ["git", "diff", "--exit-code", "--stat", "--", *COMPARED],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if diff.returncode != 0:
+        raise BakeError(f"`make all` changed committed results:\n{diff.stdout}")
+    print("  verified: a fresh project's `make all` leaves README, reports and docs unchanged")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "template_id", help="template folder under templates/, e.g. classification-api"
+    )
+    parser.add_argument(
+        "--verify", action="store_true", help="also run the end-to-end reproduction check"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary folder for inspection"
+    )
+    args = parser.parse_args(argv)
+    template = TEMPLATES / args.template_id
+    if not template.is_dir():
+        print(f"error: no template {args.template_id!r} under {TEMPLATES}", file=sys.stderr)
+        return 2
+    workdir = Path(tempfile.mkdtemp(prefix="bake-"))
+    try:
+        project = workdir / "project"
+        print(f"rendering {args.template_id} with default answers")
+        render(args.template_id, project)
+        make(project, "install", "all", "bench")
+        copy_reports(project, template)
+        splice_docs(project, template)
+        check_no_leaks(template, [str(workdir), str(Path.home()), str(project / ".venv"), "/tmp/"])
+        check_rerender(args.template_id, project, workdir)
+        print("baked: the template renders exactly what the run produced")
+        if args.verify:
+            verify(args.template_id, workdir)
+    except BakeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if args.keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,10 @@
+"""Cost-aware binary classifier: pipeline stages, evaluation in business terms, and API."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version(__name__.replace("_", "-"))
+except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "0.0.0"
+
+__all__ = ["__version__"]

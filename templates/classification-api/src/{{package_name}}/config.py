@@ -1,0 +1,281 @@
+"""The project's single source of paths and parameters, read from `config.toml`.
+
+Every stage takes a `Config`; nothing else in the package names a column, a path or a
+cost. Pointing the pipeline at another CSV with a binary target means editing
+`config.toml` only.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_CONFIG = Path("config.toml")
+
+
+class ConfigError(ValueError):
+    """`config.toml` is missing a key or holds a value the pipeline cannot use."""
+
+
+@dataclass(frozen=True)
+class Band:
+    """A categorical column derived from a numeric one, e.g. an age band."""
+
+    name: str
+    source: str
+    edges: tuple[float, ...]
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    path: Path
+    target_column: str
+    positive_class: str
+    id_columns: tuple[str, ...] = ()
+    exclude_columns: tuple[str, ...] = ()
+    numeric_columns: tuple[str, ...] = ()
+    categorical_columns: tuple[str, ...] = ()
+    test_size: float = 0.25
+    min_rows_per_class: int = 20
+
+
+@dataclass(frozen=True)
+class DecisionConfig:
+    """Plain-language names for the two actions and the two kinds of error."""
+
+    positive_action: str = "flag"
+    negative_action: str = "pass"
+    false_positive: str = "negative cases wrongly flagged"
+    false_negative: str = "positive cases missed"
+
+
+@dataclass(frozen=True)
+class CostConfig:
+    false_positive: float
+    false_negative: float
+
+
+@dataclass(frozen=True)
+class SubgroupConfig:
+    columns: tuple[str, ...] = ()
+    bands: tuple[Band, ...] = ()
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    seed: int = 42
+    cv_folds: int = 5
+    candidates: tuple[str, ...] = ("dummy", "logistic_regression", "gradient_boosting")
+
+
+@dataclass(frozen=True)
+class EvaluationConfig:
+    bootstrap_samples: int = 1000
+    confidence: float = 0.95
+    cost_ratio_shift: float = 0.2
+
+
+@dataclass(frozen=True)
+class ApiConfig:
+    max_batch: int = 1000
+    range_margin: float = 0.5
+
+
+@dataclass(frozen=True)
+class Paths:
+    models_dir: Path = Path("models")
+    reports_dir: Path = Path("reports")
+    processed_dir: Path = Path("data/processed")
+    docs_dir: Path = Path("docs")
+    readme: Path = Path("README.md")
+
+    @property
+    def model(self) -> Path:
+        return self.models_dir / "model.skops"
+
+    @property
+    def model_metadata(self) -> Path:
+        return self.models_dir / "model.json"
+
+    @property
+    def training_summary(self) -> Path:
+        return self.models_dir / "training.json"
+
+    @property
+    def split(self) -> Path:
+        return self.processed_dir / "split.json"
+
+    @property
+    def metrics(self) -> Path:
+        return self.reports_dir / "metrics.json"
+
+    @property
+    def figures_dir(self) -> Path:
+        return self.reports_dir / "figures"
+
+
+@dataclass(frozen=True)
+class Config:
+    data: DataConfig
+    costs: CostConfig
+    decision: DecisionConfig = field(default_factory=DecisionConfig)
+    subgroups: SubgroupConfig = field(default_factory=SubgroupConfig)
+    training: TrainingConfig = field(default_factory=TrainingConfig)
+    evaluation: EvaluationConfig = field(default_factory=EvaluationConfig)
+    api: ApiConfig = field(default_factory=ApiConfig)
+    paths: Paths = field(default_factory=Paths)
+
+    def rooted(self, root: Path) -> Config:
+        """The same config with every relative path resolved against `root`."""
+        p = self.paths
+        return Config(
+            data=replace(self.data, path=root / self.data.path),
+            costs=self.costs,
+            decision=self.decision,
+            subgroups=self.subgroups,
+            training=self.training,
+            evaluation=self.evaluation,
+            api=self.api,
+            paths=Paths(
+                models_dir=root / p.models_dir,
+                reports_dir=root / p.reports_dir,
+                processed_dir=root / p.processed_dir,
+                docs_dir=root / p.docs_dir,
+                readme=root / p.readme,
+            ),
+        )
+
+
+def load_config(path: Path = DEFAULT_CONFIG) -> Config:
+    """Read `config.toml`; relative paths in it are taken relative to its folder."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path} not found; run the pipeline from the project folder") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    return parse_config(raw).rooted(path.resolve().parent)
+
+
+def parse_config(raw: dict[str, Any]) -> Config:
+    """Build a `Config` from parsed TOML, naming the key at fault on error."""
+    data = _section(raw, "data")
+    costs = _section(raw, "costs")
+    cfg = Config(
+        data=DataConfig(
+            path=Path(_get(data, "data", "path", str)),
+            target_column=_get(data, "data", "target_column", str),
+            positive_class=str(_get(data, "data", "positive_class", (str, int))),
+            id_columns=_strings(data, "data", "id_columns"),
+            exclude_columns=_strings(data, "data", "exclude_columns"),
+            numeric_columns=_strings(data, "data", "numeric_columns"),
+            categorical_columns=_strings(data, "data", "categorical_columns"),
+            test_size=float(_get(data, "data", "test_size", (int, float), 0.25)),
+            min_rows_per_class=_get(data, "data", "min_rows_per_class", int, 20),
+        ),
+        costs=CostConfig(
+            false_positive=float(_get(costs, "costs", "false_positive", (int, float))),
+            false_negative=float(_get(costs, "costs", "false_negative", (int, float))),
+        ),
+        decision=_table(DecisionConfig, raw, "decision"),
+        subgroups=_subgroups(_section(raw, "subgroups", required=False)),
+        training=_training(_section(raw, "training", required=False)),
+        evaluation=_table(EvaluationConfig, raw, "evaluation"),
+        api=_table(ApiConfig, raw, "api"),
+        paths=Paths(**{k: Path(v) for k, v in _section(raw, "paths", required=False).items()}),
+    )
+    _check(cfg)
+    return cfg
+
+
+def _check(cfg: Config) -> None:
+    if cfg.costs.false_positive <= 0 or cfg.costs.false_negative <= 0:
+        raise ConfigError("[costs] false_positive and false_negative must both be positive")
+    if not 0 < cfg.data.test_size < 1:
+        raise ConfigError("[data] test_size must lie strictly between 0 and 1")
+    if cfg.training.cv_folds < 2:
+        raise ConfigError("[training] cv_folds must be at least 2")
+    if not 0 < cfg.evaluation.confidence < 1:
+        raise ConfigError("[evaluation] confidence must lie strictly between 0 and 1")
+    if cfg.api.max_batch < 1:
+        raise ConfigError("[api] max_batch must be at least 1")
+    unknown = set(cfg.training.candidates) - {"dummy", "logistic_regression", "gradient_boosting"}
+    if unknown:
+        raise ConfigError(f"[training] candidates has unknown models: {sorted(unknown)}")
+    for band in cfg.subgroups.bands:
+        if len(band.labels) != len(band.edges) + 1:
+            raise ConfigError(
+                f"[[subgroups.bands]] {band.name!r}: give one more label than edges "
+                f"({len(band.edges)} edges, {len(band.labels)} labels)"
+            )
+
+
+def _section(raw: dict[str, Any], name: str, required: bool = True) -> dict[str, Any]:
+    value = raw.get(name)
+    if value is None:
+        if required:
+            raise ConfigError(f"config.toml has no [{name}] section")
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"[{name}] must be a table")
+    return value
+
+
+_MISSING = object()
+
+
+def _get(table: dict[str, Any], section: str, key: str, kind: Any, default: Any = _MISSING) -> Any:
+    if key not in table:
+        if default is _MISSING:
+            raise ConfigError(f"[{section}] {key} is missing from config.toml")
+        return default
+    value = table[key]
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise ConfigError(f"[{section}] {key} has the wrong type: {value!r}")
+    return value
+
+
+def _strings(table: dict[str, Any], section: str, key: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"[{section}] {key} must be a list of column names")
+    return tuple(value)
+
+
+def _subgroups(table: dict[str, Any]) -> SubgroupConfig:
+    bands = []
+    for item in table.get("bands", []):
+        try:
+            bands.append(
+                Band(
+                    name=str(item["name"]),
+                    source=str(item["source"]),
+                    edges=tuple(float(e) for e in item["edges"]),
+                    labels=tuple(str(label) for label in item["labels"]),
+                )
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(
+                f"[[subgroups.bands]] entries need name, source, edges and labels: {item!r}"
+            ) from exc
+    return SubgroupConfig(columns=_strings(table, "subgroups", "columns"), bands=tuple(bands))
+
+
+def _training(table: dict[str, Any]) -> TrainingConfig:
+    return TrainingConfig(
+        seed=_get(table, "training", "seed", int, 42),
+        cv_folds=_get(table, "training", "cv_folds", int, 5),
+        candidates=_strings(table, "training", "candidates") or TrainingConfig().candidates,
+    )
+
+
+def _table(kind: Any, raw: dict[str, Any], name: str) -> Any:
+    """A dataclass built from a simple [name] table, naming an unknown key on error."""
+    table = _section(raw, name, required=False)
+    try:
+        return kind(**table)
+    except TypeError as exc:
+        raise ConfigError(f"[{name}] has an unknown key: {exc}") from exc
