@@ -29,5 +29,5 @@ test: $(VENV)/.installed ## Lint, type-check and run the whole test suite (slow 
 bench: $(VENV)/.installed ## Measure `portfoliokit new` against plain Copier into docs/performance.md
 	$(PY) benchmarks/bench_new.py
 
-bake: $(VENV)/.installed ## Re-run each template's pipeline and ship its results in the template
-	$(PY) scripts/bake_results.py classification-api
+bake: $(VENV)/.installed ## Re-run classification-api's pipeline, ship its results in the template, verify they reproduce
+	$(PY) scripts/bake_results.py classification-api --verify
