@@ -93,8 +93,10 @@ def main() -> None:
     DEMO.parent.mkdir(exist_ok=True)
 
     step("Generate the project")
+    # demo/ lies inside this repository's work tree, where portfoliokit rightly refuses
+    # to nest a repository: the demo skips git (the tests cover the repository part).
     run(sys.executable, "-m", "portfoliokit", "new", "classification-api", str(DEMO), "-y",
-        cwd=ROOT, env=git_identity_env())  # fmt: skip
+        "--no-git", cwd=ROOT, env=git_identity_env())  # fmt: skip
     for verb, title in [
         ("install", "Install it in its own virtual environment"),
         ("all", "Run its pipeline on the bundled German Credit data"),
