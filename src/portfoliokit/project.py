@@ -97,10 +97,9 @@ def new_project(request: NewProjectRequest, ask_name: NamePrompt | None = None) 
         if not request.dry_run:
             _apply_umask(staging)
             _move_into_place(staging, destination)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if request.dry_run:
+    finally:
+        # After the move there is nothing left here; after a dry run or any failure
+        # (Ctrl-C included) this removes everything that was rendered.
         shutil.rmtree(staging, ignore_errors=True)
     return ProjectResult(
         path=destination,
