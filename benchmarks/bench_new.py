@@ -29,6 +29,9 @@ BIN = Path(sys.executable).parent
 ANSWERS = {"author_name": "Bench Author", "author_email": "bench@example.org"}
 GOAL_RATIO = 1.25
 GOAL_HELP_MS = 150.0
+HELP = "`portfoliokit --help`"
+IMPORT_COPIER = "`python -c 'import copier'`"
+CCDS = "`ccds --no-input` (cookiecutter-data-science, local template)"
 
 
 @dataclass(frozen=True)
@@ -63,17 +66,61 @@ def measure(
                 started = time.perf_counter()
                 subprocess.run(command(dest), env=env, cwd=scratch, check=True, capture_output=True)
                 elapsed = time.perf_counter() - started
-                if attempt:  # the first round only warms the file cache
+                if attempt:  # the first round warms the file and template caches
                     seconds[label].append(elapsed)
                 shutil.rmtree(dest, ignore_errors=True)
     return [Timing(label, values) for label, values in seconds.items()]
 
 
 def isolated_env(scratch: Path) -> dict[str, str]:
-    """A git identity of its own, so the benchmark never depends on the user's config."""
+    """The environment every timed command runs in.
+
+    A git identity of its own, so the benchmark never depends on the user's config; a
+    cache folder of its own, which the warm-up round fills as a user's first run would;
+    and bytecode writing allowed, so an editable checkout's modules load from .pyc files
+    like an installed wheel's (pip byte-compiles on install).
+    """
     config = scratch / "gitconfig"
     config.write_text("[user]\n\tname = Bench Author\n\temail = bench@example.org\n")
-    return {**os.environ, "GIT_CONFIG_GLOBAL": str(config), "GIT_CONFIG_NOSYSTEM": "1"}
+    env = {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": str(config),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "XDG_CACHE_HOME": str(scratch / "cache"),
+    }
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def timed_commands(
+    ccds_template: Path | None, ccds: str
+) -> tuple[list[tuple[str, str]], dict[str, Callable[[Path], Sequence[str]]]]:
+    """Every timed command by label, and (portfoliokit, copier) label pairs per template."""
+    from portfoliokit.catalogue import list_templates, templates_root
+
+    pk_version = version("portfoliokit")
+    data = [f"{k}={v}" for k, v in ANSWERS.items()]
+    pairs: list[tuple[str, str]] = []
+    table: dict[str, Callable[[Path], Sequence[str]]] = {}
+    for info in list_templates():
+        pk_label = f"`portfoliokit new {info.id} -y`"
+        copier_label = f"`copier copy` ({info.id}, same answers)"
+        pairs.append((pk_label, copier_label))
+        table[pk_label] = lambda d, t=info.id: [
+            str(BIN / "portfoliokit"), "new", t, str(d), "-y",
+            *[a for pair in data for a in ("--data", pair)],
+        ]  # fmt: skip
+        table[copier_label] = lambda d, t=info.id: [
+            str(BIN / "copier"), "copy", "--defaults", "--quiet",
+            "-d", f"template_id={t}", "-d", f"portfoliokit_version={pk_version}",
+            *[a for pair in data for a in ("-d", pair)],
+            str(templates_root()), str(d),
+        ]  # fmt: skip
+    table[HELP] = lambda d: [str(BIN / "portfoliokit"), "--help"]
+    table[IMPORT_COPIER] = lambda d: [sys.executable, "-c", "import copier"]
+    if ccds_template is not None:
+        table[CCDS] = lambda d: [ccds, str(ccds_template), "--no-input", "-o", str(d)]
+    return pairs, table
 
 
 def main() -> None:
@@ -88,52 +135,16 @@ def main() -> None:
     if args.runs < 5:
         parser.error("--runs must be at least 5")
 
-    from portfoliokit.catalogue import list_templates, templates_root
-
-    pk_version = version("portfoliokit")
-    data = [f"{k}={v}" for k, v in ANSWERS.items()]
+    pairs, table = timed_commands(args.ccds_template, args.ccds)
     with tempfile.TemporaryDirectory() as scratch_dir:
-        env = isolated_env(Path(scratch_dir))
-        rows: list[tuple[Timing, Timing]] = []
-        for info in list_templates():
-            pk, plain = measure(
-                args.runs,
-                {
-                    f"`portfoliokit new {info.id} -y`":
-                        lambda d, t=info.id: [str(BIN / "portfoliokit"), "new", t, str(d), "-y",
-                                              *[a for pair in data for a in ("--data", pair)]],
-                    f"`copier copy` ({info.id}, same answers)":
-                        lambda d, t=info.id: [str(BIN / "copier"), "copy", "--defaults", "--quiet",
-                                              "-d", f"template_id={t}",
-                                              "-d", f"portfoliokit_version={pk_version}",
-                                              *[a for pair in data for a in ("-d", pair)],
-                                              str(templates_root()), str(d)],
-                },
-                env,
-            )  # fmt: skip
-            rows.append((pk, plain))
-            print(f"{info.id}: portfoliokit {pk.median:.3f} s, copier {plain.median:.3f} s")
-        others: dict[str, Callable[[Path], Sequence[str]]] = {
-            "`portfoliokit --help`": lambda d: [str(BIN / "portfoliokit"), "--help"],
-            "`python -c 'import copier'`": lambda d: [sys.executable, "-c", "import copier"],
-        }
-        if args.ccds_template:
-            others["`ccds --no-input` (cookiecutter-data-science, local template)"] = lambda d: [
-                args.ccds,
-                str(args.ccds_template),
-                "--no-input",
-                "-o",
-                str(d),
-            ]
-        help_timing, import_timing, *rest = measure(args.runs, others, env)
-        ccds = rest[0] if rest else None
-        print(f"help: {help_timing.median * 1000:.0f} ms")
-        if ccds is not None:
-            print(f"ccds: {ccds.median:.3f} s")
-
+        timings = {t.label: t for t in measure(args.runs, table, isolated_env(Path(scratch_dir)))}
+    for label, timing in timings.items():
+        print(f"{timing.median * 1000:6.0f} ms  {label}")
+    rows = [(timings[pk], timings[plain]) for pk, plain in pairs]
+    report_text = report(rows, timings[HELP], timings[IMPORT_COPIER], timings.get(CCDS), args.runs)
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(report(rows, help_timing, import_timing, ccds, args.runs))
-    print(f"wrote {args.output.relative_to(ROOT)}")
+    args.output.write_text(report_text)
+    print(f"wrote {args.output}")
 
 
 def report(
@@ -148,8 +159,11 @@ def report(
         "",
         "Whole-process wall time (Python start-up, Copier render, and for portfoliokit the git",
         "init and first commit), median of "
-        f"{runs} runs after one warm-up run, each into a fresh folder; portfoliokit and Copier "
-        "take turns within every round.",
+        f"{runs} runs after one warm-up round, each into a fresh folder. Every command below "
+        "takes one turn in every round, so a slow spell of the machine (wall times on this VM "
+        "swing by 15 % or more between minutes) falls on all of them alike. The commands run "
+        "with a git identity and a cache folder of their own, and may write .pyc files, as "
+        "an installed wheel has them.",
         "",
         f"Machine: {os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python "
         f"{platform.python_version()}, copier {version('copier')}, "
@@ -193,15 +207,17 @@ def report(
             f"{(pk.median - plain.median) * 1000:+.0f} ms for {pk.label.split()[2]}"
             for pk, plain in rows
         )
-        + ". It covers reading the question files, two `git` checks before writing, "
-        "`git init`, `git add` and the commit, and the rename into place; it also skips "
-        "Copier's per-file `git config core.fileMode` call, which is a no-op for a fresh "
-        "staging folder (see `src/portfoliokit/render.py`), so it can come out negative. "
+        + ". It covers Python importing click and GitPython (Copier is imported by both), "
+        "reading the question files, two `git` checks before writing, `git init`, `git add`, "
+        "the commit and the rename into place. It can come out negative because portfoliokit "
+        "spares Copier repeated work (`src/portfoliokit/copier_tuning.py`): compiling the "
+        "same path and question strings again and again, compiling template files that are "
+        "already in its bytecode cache (filled by the warm-up round, as by a user's first "
+        "run), one `git config` per rendered file, and three git probes of the template "
+        "folder. "
         f"The rest is Copier itself: a Python process that only imports it takes "
-        f"{import_timing.median * 1000:.0f} ms, and rendering grows "
-        "with the number of files a template has (tests/expected_files/ lists them). Where "
-        "portfoliokit is slower than cookiecutter-data-science, it is because plain Copier "
-        "already is on that template.",
+        f"{import_timing.median * 1000:.0f} ms, and rendering grows with the number of "
+        "files a template has (tests/expected_files/ lists them).",
     ]
     if ccds is None:
         lines += [

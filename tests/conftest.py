@@ -21,7 +21,10 @@ MACHINE_USER = "pk-machine-user"
 
 @pytest.fixture(autouse=True)
 def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test sees its own git config with a known identity and a fake home."""
+    """Every test sees its own git config with a known identity and a fake home.
+
+    The fake home also holds the test's own template cache (~/.cache/portfoliokit).
+    """
     home = tmp_path_factory.mktemp("home")
     config = home / "gitconfig"
     config.write_text(f"[user]\n\tname = {AUTHOR_NAME}\n\temail = {AUTHOR_EMAIL}\n")
@@ -38,6 +41,7 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         "EMAIL",
         "GIT_DIR",
         "GIT_WORK_TREE",
+        "XDG_CACHE_HOME",
     ):
         monkeypatch.delenv(name, raising=False)
     return config

@@ -120,11 +120,3 @@ def test_toml_and_yaml_special_characters_are_escaped(tmp_path: Path) -> None:
     assert pyproject["project"]["authors"][0]["name"] == 'O"Brien'
     answers = yaml.safe_load((tmp_path / "p" / ".copier-answers.yml").read_text())
     assert answers["description"] == tricky
-
-
-def test_copier_is_left_as_it_was_after_a_render(tmp_path: Path) -> None:
-    from copier._main import Worker
-
-    before = Worker._sync_git_index_executable_bit
-    render("recommender", tmp_path / "p")
-    assert Worker._sync_git_index_executable_bit is before

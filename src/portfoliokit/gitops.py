@@ -97,8 +97,13 @@ def initial_commit(path: Path, message: str, identity: Identity) -> str:
             # would stage .git itself (GitPython #292).
             repo.git.add(all=True)
             # --no-verify: the user's global hooks are for their own commits, not ours.
-            repo.git.commit("--no-verify", "--quiet", "-m", message)
-        sha = repo.head.commit.hexsha
+            # No automatic maintenance: a one-commit repository has nothing to pack,
+            # and starting it would only delay the user.
+            no_maintenance = ["maintenance.auto=false", "gc.auto=0"]
+            repo.git(c=no_maintenance).commit("--no-verify", "--quiet", "-m", message)
+        # rev-parse is one short process; repo.head.commit would start a cat-file
+        # server for a single lookup.
+        sha = repo.git.rev_parse("HEAD")
         repo.close()
     except git.GitCommandError as error:
         detail = (error.stderr or str(error)).strip().splitlines()

@@ -1,11 +1,11 @@
 """Rendering a template with Copier, and nothing else: no git, no moving folders."""
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from .catalogue import templates_root
+from .copier_tuning import cache_dir, tuned_copier
 from .errors import AnswerError, RenderError
 
 __all__ = ["render_template"]
@@ -31,9 +31,10 @@ def render_template(
     from copier.errors import CopierError, InteractiveSessionError
 
     try:
-        with _without_git_index_sync():
+        root = templates_root()
+        with tuned_copier(root, cache_dir()):
             copier.run_copy(
-                str(templates_root()),
+                str(root),
                 str(destination),
                 data=dict(answers),
                 user_defaults=dict(user_defaults),
@@ -52,34 +53,6 @@ def render_template(
         raise AnswerError(_one_line(error)) from error
     except CopierError as error:
         raise RenderError(f"the template could not be rendered: {_one_line(error)}") from error
-
-
-@contextmanager
-def _without_git_index_sync() -> Iterator[None]:
-    """Skip Copier's per-file sync of executable bits into the destination's git index.
-
-    Copier 9.19 runs `git config core.fileMode` once for every rendered file (about a
-    third of a second for the classification-api template) so that an *existing*
-    repository's index learns about mode changes. portfoliokit always renders into a
-    fresh staging folder whose files no index tracks yet, where that sync is a no-op
-    by Copier's own definition, so the processes are pure cost. A Copier without the
-    method is left alone.
-    """
-    from copier._main import Worker
-
-    original = getattr(Worker, "_sync_git_index_executable_bit", None)
-    if original is None:
-        yield
-        return
-
-    def skip(self: Any, dst_relpath: Path, src_mode: int) -> None:
-        return None
-
-    Worker._sync_git_index_executable_bit = skip  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        Worker._sync_git_index_executable_bit = original  # type: ignore[method-assign]
 
 
 def _one_line(error: Exception) -> str:

@@ -1,0 +1,167 @@
+"""The Copier speed-ups in src/portfoliokit/copier_tuning.py must not change a rendered byte."""
+
+import stat
+import subprocess
+from pathlib import Path
+
+import copier
+import copier._template
+import pytest
+from copier._jinja_ext import YieldExtension, get_yield_context
+from copier._main import Worker
+from jinja2 import DictLoader
+from jinja2.sandbox import SandboxedEnvironment
+
+from portfoliokit import __version__
+from portfoliokit.catalogue import templates_root
+from portfoliokit.copier_tuning import (
+    TolerantBytecodeCache,
+    cache_dir,
+    memoise_from_string,
+    tuned_copier,
+)
+from portfoliokit.render import render_template
+
+from .conftest import TEMPLATE_IDS
+
+USER_DEFAULTS = {"author_name": "Ada Tester", "author_email": "ada@example.org"}
+
+
+def answers_for(template_id: str) -> dict[str, str]:
+    return {"template_id": template_id, "portfoliokit_version": __version__}
+
+
+def files_and_modes(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes(), stat.S_IMODE(p.stat().st_mode))
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def plain_copier(template_id: str, dest: Path) -> None:
+    copier.run_copy(
+        str(templates_root()),
+        str(dest),
+        data=answers_for(template_id),
+        user_defaults=dict(USER_DEFAULTS),
+        defaults=True,
+        quiet=True,
+        skip_tasks=True,
+    )
+
+
+def tuned(template_id: str, dest: Path) -> None:
+    dest.mkdir()
+    render_template(dest, answers_for(template_id), user_defaults=USER_DEFAULTS, interactive=False)
+
+
+@pytest.mark.parametrize("template_id", TEMPLATE_IDS)
+def test_tuned_render_is_byte_identical_to_plain_copier(tmp_path: Path, template_id: str) -> None:
+    plain_copier(template_id, tmp_path / "plain")
+    tuned(template_id, tmp_path / "cold")  # compiles and fills the bytecode cache
+    assert any(cache_dir().iterdir())
+    tuned(template_id, tmp_path / "warm")  # loads compiled templates from the cache
+
+    expected = files_and_modes(tmp_path / "plain")
+    assert files_and_modes(tmp_path / "cold") == expected
+    assert files_and_modes(tmp_path / "warm") == expected
+
+
+def test_a_corrupt_bytecode_cache_is_recompiled(tmp_path: Path) -> None:
+    tuned("recommender", tmp_path / "first")
+    for cached in cache_dir().iterdir():
+        cached.write_bytes(cached.read_bytes()[:20] + b"garbage")
+    tuned("recommender", tmp_path / "second")
+    assert files_and_modes(tmp_path / "second") == files_and_modes(tmp_path / "first")
+
+
+def test_an_unusable_cache_folder_is_skipped(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go")
+    cache = TolerantBytecodeCache(blocker / "jinja")
+    env = SandboxedEnvironment(bytecode_cache=cache)
+    env.globals["name"] = "world"
+    # Loading through a loader is what consults the cache.
+    env.loader = DictLoader({"hello.txt": "hello {{ name }}"})
+    assert env.get_template("hello.txt").render() == "hello world"
+    assert blocker.read_text().startswith("a file")
+
+
+def test_cache_dir_follows_xdg_cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "portfoliokit" / "jinja"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert cache_dir() == Path.home() / ".cache" / "portfoliokit" / "jinja"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "README.md",
+        "",
+        "{{ project_slug }}",
+        "{% if flag %}reports{% endif %}",
+        "{# a comment #}name",
+        "line one\nline two\n",
+        "trailing newline\n",
+        "windows\r\nline",
+        "kept ## dropped",
+        "{{ '{{' }} braces",
+    ],
+)
+def test_memoised_from_string_renders_like_jinja(source: str) -> None:
+    options = {"line_comment_prefix": "##", "extensions": [YieldExtension]}
+    plain = SandboxedEnvironment(**options)
+    memoised = SandboxedEnvironment(**options)
+    memoise_from_string(memoised)
+    context = {"project_slug": "demo", "flag": True}
+    for _ in range(2):  # the second call comes from the memo
+        assert memoised.from_string(source).render(**context) == plain.from_string(source).render(
+            **context
+        )
+
+
+def test_memoised_from_string_resets_yield_state_on_every_call() -> None:
+    env = SandboxedEnvironment(extensions=[YieldExtension])
+    memoise_from_string(env)
+    looped = "{% yield item from items %}{{ item }}{% endyield %}"
+    for _ in range(2):
+        env.from_string(looped).render(items=["a", "b"])
+        assert get_yield_context(env).yield_name == "item"
+        env.from_string("plain").render()
+        assert get_yield_context(env).yield_name is None
+
+
+def test_memoised_from_string_passes_other_arguments_through() -> None:
+    env = SandboxedEnvironment()
+    memoise_from_string(env)
+    with pytest.raises(TypeError):
+        env.from_string(42)  # type: ignore[arg-type]
+    assert env.from_string("{{ x }}", globals={"x": 1}).render() == "1"
+
+
+def test_copier_is_restored_after_the_block(tmp_path: Path) -> None:
+    before = (
+        vars(Worker)["jinja_env"],
+        vars(Worker)["_sync_git_index_executable_bit"],
+        copier._template.get_repo,
+    )
+    with tuned_copier(templates_root(), tmp_path / "cache"):
+        assert vars(Worker)["jinja_env"] is not before[0]
+        assert copier._template.get_repo is not before[2]
+        assert copier._template.get_repo(str(templates_root())) is None
+    after = (
+        vars(Worker)["jinja_env"],
+        vars(Worker)["_sync_git_index_executable_bit"],
+        copier._template.get_repo,
+    )
+    assert after == before
+
+
+def test_a_template_folder_that_is_a_repository_still_goes_to_git(tmp_path: Path) -> None:
+    repo = tmp_path / "template-repo"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    with tuned_copier(repo, None):
+        assert copier._template.get_repo(str(repo)) == repo.as_posix()
