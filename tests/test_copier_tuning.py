@@ -17,6 +17,7 @@ from portfoliokit.catalogue import templates_root
 from portfoliokit.copier_tuning import (
     TolerantBytecodeCache,
     cache_dir,
+    compiled_code_fingerprint,
     memoise_from_string,
     tuned_copier,
 )
@@ -70,7 +71,9 @@ def test_tuned_render_is_byte_identical_to_plain_copier(tmp_path: Path, template
 
 def test_a_corrupt_bytecode_cache_is_recompiled(tmp_path: Path) -> None:
     tuned("recommender", tmp_path / "first")
-    for cached in cache_dir().iterdir():
+    entries = [p for p in cache_dir().rglob("*") if p.is_file()]
+    assert entries
+    for cached in entries:
         cached.write_bytes(cached.read_bytes()[:20] + b"garbage")
     tuned("recommender", tmp_path / "second")
     assert files_and_modes(tmp_path / "second") == files_and_modes(tmp_path / "first")
@@ -165,3 +168,27 @@ def test_a_template_folder_that_is_a_repository_still_goes_to_git(tmp_path: Path
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     with tuned_copier(repo, None):
         assert copier._template.get_repo(str(repo)) == repo.as_posix()
+
+
+def test_compiled_strings_are_reused_by_a_later_run(tmp_path: Path) -> None:
+    source = "{{ name | upper }} of {{ items | join(', ') }}"
+    first = SandboxedEnvironment()
+    memoise_from_string(first, TolerantBytecodeCache(tmp_path / "cache"))
+    expected = first.from_string(source).render(name="a", items=["b", "c"])
+
+    later = SandboxedEnvironment()
+    memoise_from_string(later, TolerantBytecodeCache(tmp_path / "cache"))
+
+    def no_compiling(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled again although the cache holds the code")
+
+    later.compile = no_compiling  # type: ignore[method-assign,assignment]
+    assert later.from_string(source).render(name="a", items=["b", "c"]) == expected == "A of b, c"
+
+
+def test_the_cache_folder_depends_on_what_shapes_compiled_code() -> None:
+    plain = compiled_code_fingerprint(SandboxedEnvironment())
+    assert compiled_code_fingerprint(SandboxedEnvironment()) == plain
+    assert compiled_code_fingerprint(SandboxedEnvironment(keep_trailing_newline=True)) != plain
+    assert compiled_code_fingerprint(SandboxedEnvironment(variable_start_string="[[")) != plain
+    assert compiled_code_fingerprint(SandboxedEnvironment(extensions=[YieldExtension])) != plain

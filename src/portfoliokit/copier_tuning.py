@@ -5,15 +5,18 @@ Copier 9 spends most of a render on work that gives the same result every time:
 1. It compiles a Jinja template for every path part and every question value it
    renders (about 480 compilations for the classification-api template), although
    only about 160 distinct strings occur and most are plain file names. Here
-   `from_string` keeps each compiled string for the rest of the run, and a string
-   with no Jinja delimiter and no line break, which renders to itself, gets a
-   template that returns it without compiling. The extensions' `preprocess` hook
-   still runs on every call, because Copier's `yield` tag keeps per-render state
-   there.
-2. It compiles every template file from source on every run. Here Jinja's own
-   bytecode cache keeps the compiled code in the user's cache folder, keyed by file
-   name and checked against a hash of the source, so an edited template is compiled
-   again. A cache that cannot be read or written is skipped, never an error.
+   `from_string` compiles each distinct string once per run, and a string with no
+   Jinja delimiter and no line break, which renders to itself, gets a template that
+   returns it without compiling. The extensions' `preprocess` hook still runs on
+   every call, because Copier's `yield` tag keeps per-render state there.
+2. It compiles every template file, and those strings, from source on every run.
+   Here Jinja's own bytecode cache keeps the compiled code in the user's cache
+   folder, checked against a hash of the source, so an edited template is compiled
+   again. The cache lives in a sub-folder named after everything that shapes the
+   compiled code (Jinja's version, the environment's syntax and options, its
+   extensions), so a Copier, Jinja or template-settings upgrade never meets code
+   compiled under other rules. A cache that cannot be read or written is skipped,
+   never an error.
 3. It runs `git config core.fileMode` once for every rendered file, so that an
    existing repository's index learns about mode changes. portfoliokit always renders
    into a fresh staging folder that no index tracks yet, where that sync is a no-op
@@ -24,10 +27,11 @@ Copier 9 spends most of a render on work that gives the same result every time:
    so for such a folder the answer is given without asking.
 
 They patch Copier's `Worker` class and template module for the duration of one render
-and restore them afterwards. A Copier without the patched members is left alone, and the render test
-proves the output byte-identical to plain `copier copy`.
+and restore them afterwards. A Copier without the patched members is left alone, and
+tests/test_copier_tuning.py proves the output byte-identical to plain `copier copy`.
 """
 
+import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -36,10 +40,17 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import jinja2
 from jinja2 import Environment, FileSystemBytecodeCache, Template
-from jinja2.bccache import Bucket
+from jinja2.bccache import Bucket, BytecodeCache
 
-__all__ = ["TolerantBytecodeCache", "cache_dir", "memoise_from_string", "tuned_copier"]
+__all__ = [
+    "TolerantBytecodeCache",
+    "cache_dir",
+    "compiled_code_fingerprint",
+    "memoise_from_string",
+    "tuned_copier",
+]
 
 
 def cache_dir() -> Path:
@@ -81,8 +92,37 @@ def _make_private_dir(directory: Path) -> bool:
     return os.access(directory, os.R_OK | os.W_OK | os.X_OK)
 
 
-def memoise_from_string(env: Environment) -> None:
-    """Make `env.from_string` compile each distinct source string once."""
+def compiled_code_fingerprint(env: Environment) -> str:
+    """A short hash of everything in `env` that shapes the code Jinja compiles."""
+    autoescape = env.autoescape
+    settings = (
+        jinja2.__version__,
+        type(env).__qualname__,
+        env.block_start_string,
+        env.block_end_string,
+        env.variable_start_string,
+        env.variable_end_string,
+        env.comment_start_string,
+        env.comment_end_string,
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+        env.trim_blocks,
+        env.lstrip_blocks,
+        env.newline_sequence,
+        env.keep_trailing_newline,
+        env.optimized,
+        env.is_async,
+        getattr(autoescape, "__qualname__", autoescape),
+        sorted(f"{type(e).__module__}.{type(e).__qualname__}" for e in env.extensions.values()),
+    )
+    return hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
+
+
+def memoise_from_string(env: Environment, bytecode_cache: BytecodeCache | None = None) -> None:
+    """Make `env.from_string` compile each distinct source string once.
+
+    With `bytecode_cache`, compiled strings are kept there for later runs too.
+    """
     compile_string = env.from_string
     compiled: dict[str, Template] = {}
 
@@ -95,12 +135,25 @@ def memoise_from_string(env: Environment) -> None:
         if template is None:
             if preprocessed == source and _renders_to_itself(env, source):
                 template = _literal_template(env, source)
+            elif bytecode_cache is not None:
+                template = _cached_string_template(env, source, bytecode_cache)
             else:
                 template = compile_string(source)
             compiled[source] = template
         return template
 
     env.from_string = from_string  # type: ignore[method-assign]
+
+
+def _cached_string_template(env: Environment, source: str, cache: BytecodeCache) -> Template:
+    """What `env.from_string(source)` returns, its code taken from `cache` if there."""
+    # Jinja keys a cache entry by template name; a string's name is its own hash.
+    name = "from_string:" + hashlib.sha256(source.encode()).hexdigest()
+    bucket = cache.get_bucket(env, name, None, source)
+    if bucket.code is None:
+        bucket.code = env.compile(source)
+        cache.set_bucket(bucket)
+    return env.template_class.from_code(env, bucket.code, env.make_globals(None))
 
 
 def _renders_to_itself(env: Environment, source: str) -> bool:
@@ -159,9 +212,10 @@ def tuned_copier(template_folder: Path, bytecode_dir: Path | None) -> Iterator[N
 
             def jinja_env(worker: Any) -> Environment:
                 env: Environment = plain_env.func(worker)
-                memoise_from_string(env)
                 if bytecode_dir is not None and env.bytecode_cache is None:
-                    env.bytecode_cache = TolerantBytecodeCache(bytecode_dir)
+                    folder = bytecode_dir / compiled_code_fingerprint(env)
+                    env.bytecode_cache = TolerantBytecodeCache(folder)
+                memoise_from_string(env, env.bytecode_cache)
                 return env
 
             tuned_env = cached_property(jinja_env)
