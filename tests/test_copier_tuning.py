@@ -144,22 +144,58 @@ def test_memoised_from_string_passes_other_arguments_through() -> None:
     assert env.from_string("{{ x }}", globals={"x": 1}).render() == "1"
 
 
+def copier_members() -> tuple[object, ...]:
+    return (
+        vars(Worker)["jinja_env"],
+        vars(Worker)["_sync_git_index_executable_bit"],
+        vars(Worker)["answers_relpath"],
+        copier._template.get_repo,
+        copier._template.yaml,
+    )
+
+
 def test_copier_is_restored_after_the_block(tmp_path: Path) -> None:
-    before = (
-        vars(Worker)["jinja_env"],
-        vars(Worker)["_sync_git_index_executable_bit"],
-        copier._template.get_repo,
-    )
+    before = copier_members()
     with tuned_copier(templates_root(), tmp_path / "cache"):
-        assert vars(Worker)["jinja_env"] is not before[0]
-        assert copier._template.get_repo is not before[2]
+        during = copier_members()
+        assert all(a is not b for a, b in zip(during, before, strict=True))
         assert copier._template.get_repo(str(templates_root())) is None
-    after = (
-        vars(Worker)["jinja_env"],
-        vars(Worker)["_sync_git_index_executable_bit"],
-        copier._template.get_repo,
-    )
-    assert after == before
+    assert copier_members() == before
+
+
+# Small Copier templates that use what portfoliokit's own templates do not.
+EDGE_TEMPLATES = {
+    "yield-in-file-names": {
+        "copier.yml": "items:\n  type: yaml\n  default: '[alpha, beta]'\n",
+        "{% yield item from items %}{{ item }}{% endyield %}.txt.jinja": "item {{ item }}\n",
+        "count.txt.jinja": "{{ items | length }} items\n",
+    },
+    "templated-answers-file": {
+        "copier.yml": "_answers_file: '.{{ name }}-answers.yml'\nname: demo\n",
+        "{{ name }}.txt.jinja": "{{ name }}\n",
+        "{{ _copier_conf.answers_file }}.jinja": "{{ _copier_answers | to_nice_yaml }}",
+    },
+}
+
+
+EDGE_OUTPUTS = {
+    "yield-in-file-names": {"alpha.txt", "beta.txt", "count.txt"},
+    "templated-answers-file": {".demo-answers.yml", "demo.txt"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDGE_TEMPLATES))
+def test_templates_using_other_copier_features_render_alike(tmp_path: Path, name: str) -> None:
+    template = tmp_path / "template"
+    for relative, text in EDGE_TEMPLATES[name].items():
+        (template / relative).parent.mkdir(parents=True, exist_ok=True)
+        (template / relative).write_text(text)
+    copier.run_copy(str(template), str(tmp_path / "plain"), defaults=True, quiet=True)
+    for run in ("cold", "warm"):
+        with tuned_copier(template, tmp_path / "cache"):
+            copier.run_copy(str(template), str(tmp_path / run), defaults=True, quiet=True)
+        assert files_and_modes(tmp_path / run) == files_and_modes(tmp_path / "plain")
+    assert set(files_and_modes(tmp_path / "plain")) == EDGE_OUTPUTS[name]
 
 
 def test_a_template_folder_that_is_a_repository_still_goes_to_git(tmp_path: Path) -> None:
@@ -192,3 +228,19 @@ def test_the_cache_folder_depends_on_what_shapes_compiled_code() -> None:
     assert compiled_code_fingerprint(SandboxedEnvironment(keep_trailing_newline=True)) != plain
     assert compiled_code_fingerprint(SandboxedEnvironment(variable_start_string="[[")) != plain
     assert compiled_code_fingerprint(SandboxedEnvironment(extensions=[YieldExtension])) != plain
+
+
+def test_templates_loaded_from_the_cache_still_reset_yield_state(tmp_path: Path) -> None:
+    def environment() -> SandboxedEnvironment:
+        return SandboxedEnvironment(
+            loader=DictLoader({"file.txt": "{{ 1 + 1 }}"}),
+            extensions=[YieldExtension],
+            bytecode_cache=TolerantBytecodeCache(tmp_path / "cache"),
+        )
+
+    environment().get_template("file.txt")  # compiles into the cache
+    later = environment()
+    later.from_string("{% yield x from xs %}{% endyield %}").render(xs=[1])
+    assert get_yield_context(later).yield_name == "x"
+    assert later.get_template("file.txt").render() == "2"  # from the cache
+    assert get_yield_context(later).yield_name is None
