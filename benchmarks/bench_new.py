@@ -202,6 +202,7 @@ def main() -> None:
         timings = {t.label: t for t in measure(args.runs, table, env)}
         phases = phase_medians(args.runs, env)
         ccds_repository = makes_git_repository(table[CCDS], env) if CCDS in table else None
+    ccds_about = describe_ccds(args.ccds, args.ccds_template) if args.ccds_template else None
     for label, timing in timings.items():
         print(f"{timing.median * 1000:6.0f} ms  {label}")
     rows = [(timings[pk], timings[plain]) for pk, plain in pairs]
@@ -213,6 +214,7 @@ def main() -> None:
         timings.get(CCDS),
         args.runs,
         ccds_repository,
+        ccds_about,
     )
     report_text += phase_report(phases, timings[PYTHON_STARTUP], args.runs)
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -223,6 +225,23 @@ def main() -> None:
 def paired_ratio(first: Timing, second: Timing) -> float:
     """Median over the rounds of first/second, both measured in the same round."""
     return statistics.median(a / b for a, b in zip(first.seconds, second.seconds, strict=True))
+
+
+def describe_ccds(ccds: str, template: Path) -> str:
+    """The ccds package version and the template checkout's commit, as far as known."""
+    python = Path(ccds).parent / "python"
+    package = subprocess.run(
+        [str(python), "-c", "import importlib.metadata as m; "
+         "print(m.version('cookiecutter-data-science'))"],
+        capture_output=True, text=True, check=False,
+    ).stdout.strip()  # fmt: skip
+    commit = subprocess.run(
+        ["git", "-C", str(template), "rev-parse", "--short", "HEAD"],
+        capture_output=True, text=True, check=False,
+    ).stdout.strip()  # fmt: skip
+    return f"package {package or 'version unknown'}, template " + (
+        f"checkout at commit {commit}" if commit else "checkout of unknown commit"
+    )
 
 
 def makes_git_repository(command: Callable[[Path], Sequence[str]], env: dict[str, str]) -> bool:
@@ -241,6 +260,7 @@ def report(
     ccds: Timing | None,
     runs: int,
     ccds_repository: bool | None = None,
+    ccds_about: str | None = None,
 ) -> str:
     lines = [
         "# Performance of `portfoliokit new`",
@@ -260,9 +280,11 @@ def report(
         f"GitPython {version('gitpython')}, portfoliokit {version('portfoliokit')}.",
         "",
         "Reproduce: `make bench`, or `python benchmarks/bench_new.py --runs 15 "
-        "--ccds-template PATH` with a local checkout of cookiecutter-data-science and its "
-        "`ccds` installed.",
+        "--ccds-template PATH --ccds CCDS` with a local checkout of cookiecutter-data-science "
+        "(this machine cannot reach GitHub for `ccds` to clone it) and its `ccds` installed "
+        "(`pip install cookiecutter-data-science`).",
         "",
+        *([f"cookiecutter-data-science: {ccds_about}.", ""] if ccds_about else []),
         "| command | median ms | min ms | max ms |",
         "|---|---:|---:|---:|",
     ]
