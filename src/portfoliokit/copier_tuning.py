@@ -34,13 +34,14 @@ Copier 9 spends most of a render on work that gives the same result every time:
    which builds the same data with the same safe constructors, where PyYAML has it.
 
 They patch Copier's `Worker` class and `_template` module for the duration of one
-render and restore them afterwards. A Copier without the patched members is left alone, and
-tests/test_copier_tuning.py proves the output byte-identical to plain `copier copy`.
+render and restore them afterwards. A member that is missing or not of the expected
+kind is left alone, and tests/test_copier_tuning.py proves the output byte-identical
+to plain `copier copy`.
 """
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -212,62 +213,83 @@ def tuned_copier(template_folder: Path, bytecode_dir: Path | None) -> Iterator[N
     import copier._template
     from copier._main import Worker
 
+    # (owner, member, maker): the maker gets Copier's original member and returns its
+    # replacement, or None when the member is not what this module was written for.
+    adjustments: list[tuple[type | ModuleType, str, Callable[[Any], Any]]] = [
+        (copier._template, "yaml", _yaml_with_libyaml),
+        (copier._template, "get_repo", lambda probe: _no_probe_of(template_folder, probe)),
+        (Worker, "_sync_git_index_executable_bit", lambda sync: _skip_sync),
+        (Worker, "jinja_env", lambda plain_env: _tuned_jinja_env(plain_env, bytecode_dir)),
+        (Worker, "answers_relpath", _literal_answers_relpath),
+    ]
     with ExitStack() as restore:
-        if getattr(copier._template, "yaml", None) is yaml and hasattr(yaml, "CSafeLoader"):
-            restore.enter_context(_patched(copier._template, "yaml", _yaml_with_libyaml()))
-        probe = getattr(copier._template, "get_repo", None)
-        if callable(probe) and _is_plain_folder(template_folder):
-            plain = str(template_folder)
-
-            def get_repo(url: str) -> str | None:
-                return None if url == plain else probe(url)
-
-            restore.enter_context(_patched(copier._template, "get_repo", get_repo))
-        if "_sync_git_index_executable_bit" in vars(Worker):
-            restore.enter_context(_patched(Worker, "_sync_git_index_executable_bit", _skip_sync))
-        plain_env = vars(Worker).get("jinja_env")
-        if isinstance(plain_env, cached_property):
-
-            def jinja_env(worker: Any) -> Environment:
-                env: Environment = plain_env.func(worker)
-                if bytecode_dir is not None and env.bytecode_cache is None:
-                    folder = bytecode_dir / compiled_code_fingerprint(env)
-                    env.bytecode_cache = TolerantBytecodeCache(folder)
-                memoise_from_string(env, env.bytecode_cache)
-                return env
-
-            tuned_env = cached_property(jinja_env)
-            tuned_env.__set_name__(Worker, "jinja_env")
-            restore.enter_context(_patched(Worker, "jinja_env", tuned_env))
-        plain_relpath = vars(Worker).get("answers_relpath")
-        if isinstance(plain_relpath, property) and plain_relpath.fget is not None:
-            render_relpath = plain_relpath.fget
-
-            def answers_relpath(worker: Any) -> Path:
-                name = str(worker.answers_file or worker.template.answers_relpath)
-                env: Environment = worker.jinja_env
-                if env.preprocess(name) == name and _renders_to_itself(env, name):
-                    return Path(name)
-                return Path(render_relpath(worker))
-
-            restore.enter_context(_patched(Worker, "answers_relpath", property(answers_relpath)))
+        for owner, member, make in adjustments:
+            original = vars(owner).get(member)
+            replacement = None if original is None else make(original)
+            if replacement is not None:
+                restore.enter_context(_patched(owner, member, replacement))
         yield
 
 
-def _yaml_with_libyaml() -> ModuleType:
+def _yaml_with_libyaml(module: Any) -> ModuleType | None:
     """A copy of the yaml module's namespace whose SafeLoader is libyaml's."""
+    if module is not yaml or not hasattr(yaml, "CSafeLoader"):
+        return None
     accelerated = ModuleType(yaml.__name__, yaml.__doc__)
     vars(accelerated).update(vars(yaml))
     accelerated.SafeLoader = yaml.CSafeLoader  # type: ignore[attr-defined]
     return accelerated
 
 
-def _is_plain_folder(path: Path) -> bool:
-    return path.is_dir() and not (path / ".git").exists()
+def _no_probe_of(folder: Path, probe: Any) -> Callable[[str], str | None] | None:
+    """Copier's `get_repo`, answering for `folder` without git when it is a plain folder."""
+    if not callable(probe) or not folder.is_dir() or (folder / ".git").exists():
+        return None
+    plain = str(folder)
+
+    def get_repo(url: str) -> str | None:
+        return None if url == plain else probe(url)
+
+    return get_repo
 
 
 def _skip_sync(worker: Any, dst_relpath: Path, src_mode: int) -> None:
     return None
+
+
+def _tuned_jinja_env(plain_env: Any, bytecode_dir: Path | None) -> cached_property[Any] | None:
+    """Copier's `jinja_env`, with strings memoised and the bytecode cache attached."""
+    if not isinstance(plain_env, cached_property):
+        return None
+
+    def jinja_env(worker: Any) -> Environment:
+        env: Environment = plain_env.func(worker)
+        if bytecode_dir is not None and env.bytecode_cache is None:
+            folder = bytecode_dir / compiled_code_fingerprint(env)
+            env.bytecode_cache = TolerantBytecodeCache(folder)
+        memoise_from_string(env, env.bytecode_cache)
+        return env
+
+    tuned = cached_property(jinja_env)
+    # Assigned after the class was made, so Python will not name it; only the name counts.
+    tuned.__set_name__(object, plain_env.attrname or "jinja_env")
+    return tuned
+
+
+def _literal_answers_relpath(plain_relpath: Any) -> property | None:
+    """Copier's `answers_relpath`, returning a name without Jinja syntax as it is."""
+    if not isinstance(plain_relpath, property) or plain_relpath.fget is None:
+        return None
+    render_relpath = plain_relpath.fget
+
+    def answers_relpath(worker: Any) -> Path:
+        name = str(worker.answers_file or worker.template.answers_relpath)
+        env: Environment = worker.jinja_env
+        if env.preprocess(name) == name and _renders_to_itself(env, name):
+            return Path(name)
+        return Path(render_relpath(worker))
+
+    return property(answers_relpath)
 
 
 @contextmanager
