@@ -1,10 +1,9 @@
 """Six adjustments that make Copier render a fresh project faster, output unchanged.
 
-Copier 9 spends most of a render on work that gives the same result every time:
+Copier 9 spends much of a render on work that gives the same result every time:
 
 1. It compiles a Jinja template for every path part and every question value it
-   renders (about 480 compilations for the classification-api template), although
-   only about 160 distinct strings occur and most are plain file names. Here
+   renders, although most are repeats and most path parts are plain file names. Here
    `from_string` compiles each distinct string once per run, and a string with no
    Jinja delimiter and no line break, which renders to itself, gets a template that
    returns it without compiling. The extensions' `preprocess` hook still runs on
@@ -25,12 +24,12 @@ Copier 9 spends most of a render on work that gives the same result every time:
    temporary folder) whether the template folder is a git repository or bundle.
    A bundle is a file, and a folder without a `.git` entry is no repository's root,
    so for such a folder the answer is given without asking.
-5. It renders the answers file's name once for every path part (about 170 times for
-   classification-api), building the whole render context each time. A name with
+5. It renders the answers file's name once for every path part, building the whole
+   render context each time. A name with
    no Jinja syntax renders to itself, so it is returned as it is; the extensions'
    `preprocess` hooks still run, as they did when Copier compiled it.
-6. It reads `copier.yml` and the question files with PyYAML's pure-Python parser,
-   about a fifth of a render. Here it gets PyYAML's libyaml-based `CSafeLoader`,
+6. It reads `copier.yml` and the question files with PyYAML's pure-Python parser.
+   Here it gets PyYAML's libyaml-based `CSafeLoader`,
    which builds the same data with the same safe constructors, where PyYAML has it.
 
 They patch Copier's `Worker` class and `_template` module for the duration of one
