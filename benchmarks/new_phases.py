@@ -55,8 +55,14 @@ def main() -> None:
         "checks before writing", "Copier render", project.render_template
     )
     gitops.initial_commit = timed(None, "git init, add, commit", gitops.initial_commit)
+    # The console script's own entry point, so the process ends as portfoliokit's does.
+    sys.argv = ["portfoliokit", "new", template_id, destination, "-y"]
     with contextlib.redirect_stdout(io.StringIO()):
-        cli.cli.main(["new", template_id, destination, "-y"], standalone_mode=False)
+        try:
+            cli.main()
+        except SystemExit as finished:
+            if finished.code:
+                raise
     mark("rename into place")
     phases: dict[str, float] = {}
     previous = STARTED

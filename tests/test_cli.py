@@ -48,6 +48,21 @@ def test_help_does_not_import_copier_or_gitpython(tmp_path: Path) -> None:
     assert "HEAVY []" in completed.stdout
 
 
+def test_entry_point_keeps_the_cycle_collector_out_of_shutdown(tmp_path: Path) -> None:
+    code = (
+        "import atexit, gc, sys\n"
+        "from portfoliokit.cli import main\n"
+        "atexit.register(lambda: print('FROZEN', gc.get_freeze_count() > 0))\n"
+        "sys.argv = ['portfoliokit', 'no-such-command']\n"
+        "main()\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert completed.returncode == 2  # the error exit still comes through
+    assert "FROZEN True" in completed.stdout
+
+
 def test_list_shows_each_template_with_summary_and_product() -> None:
     result = run_cli("list")
     assert result.exit_code == 0
