@@ -33,34 +33,37 @@ def test_python_dash_m_runs_the_same_cli(tmp_path: Path) -> None:
     assert __version__ in completed.stdout
 
 
-def test_help_does_not_import_copier_or_gitpython(tmp_path: Path) -> None:
+def run_entry_point(args: list[str], before: str, after: str, cwd: Path) -> str:
+    """Run `portfoliokit ARGS` through `main()` in a fresh interpreter; return stdout.
+
+    `before` runs ahead of `main()`, `after` once it has exited (SystemExit caught).
+    """
     code = (
         "import sys\n"
         "from portfoliokit.cli import main\n"
-        "sys.argv = ['portfoliokit', '--help']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = sorted(m for m in ('copier', 'git', 'yaml') if m in sys.modules)\n"
-        "print('HEAVY', heavy)\n"
+        f"{before}\n"
+        f"sys.argv = ['portfoliokit', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    print('EXIT', exit.code)\n"
+        f"{after}\n"
     )
     completed = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, check=True
     )
-    assert "HEAVY []" in completed.stdout
+    return completed.stdout
+
+
+def test_help_does_not_import_copier_or_gitpython(tmp_path: Path) -> None:
+    after = "print('HEAVY', sorted(m for m in ('copier', 'git', 'yaml') if m in sys.modules))"
+    assert "HEAVY []" in run_entry_point(["--help"], "", after, tmp_path)
 
 
 def test_entry_point_keeps_the_cycle_collector_out_of_shutdown(tmp_path: Path) -> None:
-    code = (
-        "import atexit, gc, sys\n"
-        "from portfoliokit.cli import main\n"
-        "atexit.register(lambda: print('FROZEN', gc.get_freeze_count() > 0))\n"
-        "sys.argv = ['portfoliokit', 'no-such-command']\n"
-        "main()\n"
+    before = (
+        "import atexit, gc\natexit.register(lambda: print('FROZEN', gc.get_freeze_count() > 0))"
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False
-    )
-    assert completed.returncode == 2  # the error exit still comes through
-    assert "FROZEN True" in completed.stdout
+    output = run_entry_point(["no-such-command"], before, "", tmp_path)
+    assert "EXIT 2" in output  # the error exit still comes through
+    assert "FROZEN True" in output
 
 
 def test_list_shows_each_template_with_summary_and_product() -> None:
