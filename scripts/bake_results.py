@@ -6,7 +6,7 @@ portfoliokit itself runs no ML: a project generated with default answers shows r
 because they were produced here, by the generated project's own pipeline. This script
 
 1. renders the template with its default answers into a temporary folder,
-2. runs `make install`, `make all` and `make bench` there,
+2. runs its verbs `install`, `all` and `bench` there (`python tasks.py VERB`),
 3. copies `reports/` (metrics, evaluation, performance, figures) into the template's
    conditional folder `{% if demo_results %}reports{% endif %}/`, and the results block
    of every doc (README, model card, data card) into the `{% raw %}` section that
@@ -15,7 +15,8 @@ because they were produced here, by the generated project's own pipeline. This s
    the template now renders exactly the docs and reports the run produced.
 
 With `--verify` it then does what portfoliokit's end-to-end test does: render afresh,
-commit, `make install && make all`, and require `git diff --exit-code` to be clean.
+commit, run its `install` and `all` verbs, and require `git diff --exit-code` to be
+clean.
 Only the standard library and copier are used.
 """
 
@@ -66,18 +67,20 @@ def render(template_id: str, destination: Path) -> None:
     )
 
 
-def make(project: Path, *targets: str) -> None:
-    for target in targets:
+def run_verbs(project: Path, *verbs: str) -> None:
+    """Run the project's verbs through its tasks.py, as `make VERB` would."""
+    for verb in verbs:
         started = time.perf_counter()
-        print(f"  make {target} ...", flush=True)
+        print(f"  {verb} ...", flush=True)
         result = subprocess.run(
-            ["make", target], cwd=project, capture_output=True, text=True, check=False
-        )
+            [sys.executable, "tasks.py", verb],
+            cwd=project, capture_output=True, text=True, check=False,
+        )  # fmt: skip
         if result.returncode != 0:
             raise BakeError(
-                f"`make {target}` failed in the rendered project:\n{result.stdout}\n{result.stderr}"
+                f"`{verb}` failed in the rendered project:\n{result.stdout}\n{result.stderr}"
             )
-        print(f"  make {target}: {time.perf_counter() - started:.1f} s", flush=True)
+        print(f"  {verb}: {time.perf_counter() - started:.1f} s", flush=True)
 
 
 def extract_block(text: str, name: str) -> str:
@@ -152,7 +155,7 @@ def check_rerender(template_id: str, project: Path, workdir: Path) -> None:
 
 
 def verify(template_id: str, workdir: Path) -> None:
-    """Fresh render, first commit, `make install && make all`, then a clean git diff."""
+    """Fresh render, first commit, its `install` and `all` verbs, then a clean git diff."""
     project = workdir / "verify"
     render(template_id, project)
     env = os.environ | {
@@ -163,7 +166,7 @@ def verify(template_id: str, workdir: Path) -> None:
     }
     for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "init"]):
         subprocess.run(command, cwd=project, check=True, env=env)
-    make(project, "install", "all")
+    run_verbs(project, "install", "all")
     diff = subprocess.run(
         ["git", "diff", "--exit-code", "--stat", "--", *COMPARED],
         cwd=project,
@@ -172,8 +175,8 @@ def verify(template_id: str, workdir: Path) -> None:
         check=False,
     )
     if diff.returncode != 0:
-        raise BakeError(f"`make all` changed committed results:\n{diff.stdout}")
-    print("  verified: a fresh project's `make all` leaves README, reports and docs unchanged")
+        raise BakeError(f"the `all` verb changed committed results:\n{diff.stdout}")
+    print("  verified: a fresh project's `all` verb leaves README, reports and docs unchanged")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -197,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         project = workdir / "project"
         print(f"rendering {args.template_id} with default answers")
         render(args.template_id, project)
-        make(project, "install", "all", "bench")
+        run_verbs(project, "install", "all", "bench")
         copy_reports(project, template)
         splice_docs(project, template)
         check_no_leaks(template, [str(workdir), str(Path.home()), str(project / ".venv"), "/tmp/"])

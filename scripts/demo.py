@@ -1,8 +1,9 @@
-"""`make demo`: generate the classification-api project into demo/ and run it end to end.
+"""The demo: generate the classification-api project into demo/ and run it end to end.
 
 What a new user would do by hand: `portfoliokit new`, then the generated project's own
-`make install`, `make all` (pipeline on the bundled data) and `make check` (lint and
-tests), then a request to its API on 127.0.0.1.
+verbs `install`, `all` (pipeline on the bundled data) and `check` (lint and tests), run
+as `python tasks.py VERB` so that no make is needed, then a request to its API on
+127.0.0.1.
 """
 
 import json
@@ -53,7 +54,7 @@ def call_api(project: Path) -> None:
     """Start the generated service, ask it one question, stop it."""
     port = free_port()
     server = subprocess.Popen(
-        ["make", "serve", "HOST=127.0.0.1", f"PORT={port}"],
+        [sys.executable, "tasks.py", "serve", "HOST=127.0.0.1", f"PORT={port}"],
         cwd=project,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -103,7 +104,7 @@ def main() -> None:
         ("check", "Run its lint, type checks and tests"),
     ]:
         step(title)
-        run("make", verb, cwd=DEMO)
+        run(sys.executable, "tasks.py", verb, cwd=DEMO)
     step("Ask its API for a decision")
     call_api(DEMO)
     step("Done")

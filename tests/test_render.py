@@ -5,6 +5,9 @@ change to a template, regenerate them with `python tests/expected_files/update.p
 """
 
 import re
+import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -120,3 +123,42 @@ def test_toml_and_yaml_special_characters_are_escaped(tmp_path: Path) -> None:
     assert pyproject["project"]["authors"][0]["name"] == 'O"Brien'
     answers = yaml.safe_load((tmp_path / "p" / ".copier-answers.yml").read_text())
     assert answers["description"] == tricky
+
+
+def tasks(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "tasks.py", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_makefile_and_tasks_offer_the_same_verbs(rendered: Path) -> None:
+    (line,) = [x for x in (rendered / "Makefile").read_text().splitlines() if x.startswith("VERBS")]
+    make_verbs = set(line.split(":=")[1].split()) - {"help"}
+    listed = tasks(rendered, "help")
+    assert listed.returncode == 0
+    assert {row.split()[0] for row in listed.stdout.splitlines()} == make_verbs
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_verbs_run_tasks_py(rendered: Path) -> None:
+    through_make = subprocess.run(
+        ["make", "help"], cwd=rendered, capture_output=True, text=True, check=True
+    )
+    assert through_make.stdout == tasks(rendered, "help").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["no-such-verb"], "no verb 'no-such-verb'"), (["test", "COLOUR=red"], "cannot use")],
+)
+def test_tasks_py_refuses_a_mistake_in_one_line(
+    rendered: Path, args: list[str], message: str
+) -> None:
+    refused = tasks(rendered, *args)
+    assert refused.returncode == 2
+    assert message in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1

@@ -133,6 +133,7 @@ def new_command(
     click.echo("  make install   # virtual environment with the project and its dev tools")
     click.echo("  make all       # run the pipeline on the bundled data")
     click.echo("  make check     # lint and test")
+    click.echo("(No make? `python3 tasks.py VERB` runs the same verbs.)")
 
 
 def _ask_name(help_text: str, default: str) -> str:
