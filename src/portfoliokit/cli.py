@@ -13,8 +13,11 @@ import click
 
 from . import __version__
 from .errors import PortfolioKitError
+from .interrupts import Interrupted, handled, last_signal
 
 __all__ = ["cli", "main"]
+
+_CREATED = "portfoliokit.created"  # ctx.meta key: the project exists, whatever happens next
 
 _CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -24,12 +27,19 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with handled():
+                return super().invoke(ctx)
         except PortfolioKitError as error:
             raise click.ClickException(str(error)) from error
-        except KeyboardInterrupt:
-            click.echo("\nInterrupted: nothing was written.", err=True)
-            ctx.exit(130)
+        except KeyboardInterrupt as error:
+            # Ctrl-C, SIGTERM or SIGHUP: one line, and 128 + the signal's number.
+            code = error.exit_code if isinstance(error, Interrupted) else 130
+            created = ctx.meta.get(_CREATED)
+            what = f"{created} was already created" if created else "nothing was written"
+            # On a terminal the line starts after the echoed ^C.
+            start = "\n" if sys.stderr.isatty() else ""
+            click.echo(f"{start}Interrupted: {what}.", err=True)
+            ctx.exit(code)
 
 
 @click.group(cls=_Group, context_settings=_CONTEXT)
@@ -116,6 +126,8 @@ def new_command(
     )
     result = new_project(request, ask_name=_ask_name)
     shown = _shown_path(result.path)
+    if not result.dry_run:
+        click.get_current_context().meta[_CREATED] = shown
     if result.dry_run:
         click.echo(
             f"Would create {shown} from {result.template_id} with {len(result.files)} files:"
@@ -147,7 +159,11 @@ def _ask_name(help_text: str, default: str) -> str:
             raise click.BadParameter(str(error)) from error
 
     click.echo(click.style(help_text, dim=True))
-    answer: str = click.prompt("project_name", default=default, value_proc=validate)
+    try:
+        answer: str = click.prompt("project_name", default=default, value_proc=validate)
+    except click.Abort as error:
+        # click turns Ctrl-C (and Ctrl-D) at a prompt into Abort ("Aborted!", exit 1).
+        raise Interrupted(last_signal()) from error
     return answer
 
 

@@ -3,7 +3,9 @@
 The order is the safety argument: every check that can fail on the user's input runs
 before anything is written; the project is then rendered and committed in a staging
 folder beside the destination and renamed into place, so no failure (Copier, git,
-Ctrl-C) leaves a half-written destination or touches what existed before.
+Ctrl-C, SIGTERM) leaves a half-written destination or touches what existed before. A
+staging folder left by a process that could not clean up (SIGKILL) is removed by the
+next `new` into the same parent (see `staging`).
 """
 
 import os
@@ -14,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__, catalogue, gitops
+from . import __version__, catalogue, gitops, staging
 from .errors import AnswerError, DestinationError, GitError
+from .interrupts import held
 from .naming import ProjectNames, project_names
 from .render import render_template
 
@@ -82,25 +85,42 @@ def new_project(request: NewProjectRequest, ask_name: NamePrompt | None = None) 
 
     # A dry run renders far from the destination and throws the result away.
     staging_parent = Path(tempfile.gettempdir()) if request.dry_run else destination.parent
-    staging = Path(tempfile.mkdtemp(prefix=f".{names.slug}.portfoliokit-", dir=staging_parent))
+    staging.remove_abandoned(staging_parent)
+    with held():
+        folder = staging.create(staging_parent, names.slug)
+    project = folder / "project"
+    existed = destination.is_dir()
+    moved = False
     try:
         render_template(
-            staging,
+            project,
             answers,
             user_defaults=user_defaults,
             interactive=request.interactive and not request.defaults,
         )
         commit = None
         if request.git and identity is not None and not request.dry_run:
-            commit = gitops.initial_commit(staging, commit_message(template.id), identity)
-        files = _relative_files(staging)
+            # Held so that git is never left writing into a folder being removed.
+            with held():
+                commit = gitops.initial_commit(project, commit_message(template.id), identity)
+        files = _relative_files(project)
         if not request.dry_run:
-            _apply_umask(staging)
-            _move_into_place(staging, destination)
+            _apply_umask(project)
+            with held():
+                _move_into_place(project, destination)
+                moved = True
+    except BaseException:
+        # A signal held during the rename arrives here: the caller was never told of a
+        # project, so there must not be one.
+        if moved:
+            with held():
+                _undo_move(destination, existed)
+        raise
     finally:
-        # After the move there is nothing left here; after a dry run or any failure
-        # (Ctrl-C included) this removes everything that was rendered.
-        shutil.rmtree(staging, ignore_errors=True)
+        # After the move only the owner file is left here; after a dry run or any
+        # failure (Ctrl-C and SIGTERM included) this removes everything rendered.
+        with held():
+            shutil.rmtree(folder, ignore_errors=True)
     return ProjectResult(
         path=destination,
         template_id=template.id,
@@ -184,8 +204,14 @@ def _relative_files(root: Path) -> tuple[str, ...]:
     )
 
 
+def _undo_move(destination: Path, existed: bool) -> None:
+    shutil.rmtree(destination, ignore_errors=True)
+    if existed:
+        destination.mkdir(exist_ok=True)
+
+
 def _apply_umask(folder: Path) -> None:
-    """mkdtemp makes a private (0700) folder; give the project the user's usual mode."""
+    """Give the project folder the user's usual mode, whoever created it."""
     umask = os.umask(0)
     os.umask(umask)
     folder.chmod(0o777 & ~umask)

@@ -7,6 +7,7 @@ from typing import Any
 from .catalogue import templates_root
 from .copier_tuning import cache_dir, tuned_copier
 from .errors import AnswerError, RenderError
+from .interrupts import Interrupted, last_signal
 
 __all__ = ["render_template"]
 
@@ -43,6 +44,12 @@ def render_template(
                 unsafe=False,
                 skip_tasks=True,
             )
+    except Interrupted:
+        raise
+    except KeyboardInterrupt as error:
+        # Copier turns Ctrl-C (or our SIGTERM) at a question into CopierAnswersInterrupt,
+        # a CopierError that carries every answer: it is an interruption, not a failure.
+        raise Interrupted(last_signal()) from error
     except InteractiveSessionError as error:
         raise AnswerError(
             "cannot ask questions without a terminal; pass --defaults (-y) or set answers "
