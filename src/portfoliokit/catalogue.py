@@ -18,6 +18,7 @@ __all__ = [
     "Question",
     "TemplateInfo",
     "check_answer_keys",
+    "check_answer_types",
     "get_template",
     "list_templates",
     "questions_for",
@@ -47,6 +48,7 @@ class Question:
     default: Any
     choices: tuple[str, ...]
     asked: bool  # False for hidden, derived values (`when: false`)
+    type: str = "str"
 
 
 def templates_root() -> Path:
@@ -107,6 +109,7 @@ def questions_for(template_id: str) -> tuple[Question, ...]:
                 default=spec.get("default"),
                 choices=tuple(str(choice) for choice in spec.get("choices", ())),
                 asked=bool(when) and name not in TOOL_ANSWERS,
+                type=str(spec.get("type", "str")),
             )
         )
     return tuple(selected)
@@ -174,3 +177,35 @@ def check_answer_keys(template_id: str, keys: Mapping[str, Any]) -> None:
             f"unknown answer {', '.join(map(repr, unknown))} for {template_id}; "
             f"valid keys: {', '.join(valid)}."
         )
+
+
+_NUMBER_EXAMPLE = {"float": "2.5", "int": "3"}
+
+
+def check_answer_types(template_id: str, answers: Mapping[str, Any]) -> None:
+    """Refuse an answer that is not one of its choices or cannot become its type.
+
+    Copier would say only "could not convert string to float: 'abc'"; the range of a
+    number is the question's own validator's business.
+    """
+    for question in questions_for(template_id):
+        if question.name not in answers:
+            continue
+        value = answers[question.name]
+        if question.choices and str(value) not in question.choices:
+            raise AnswerError(
+                f"{question.name} must be one of {', '.join(question.choices)}, not {value!r}",
+                question.name,
+            )
+        if question.type not in _NUMBER_EXAMPLE:
+            continue
+        try:
+            if isinstance(value, bool):
+                raise ValueError(value)
+            float(value) if question.type == "float" else int(value)
+        except (TypeError, ValueError):
+            raise AnswerError(
+                f"{question.name} must be a number, e.g. {_NUMBER_EXAMPLE[question.type]}, "
+                f"not {value!r}",
+                question.name,
+            ) from None

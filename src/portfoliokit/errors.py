@@ -24,7 +24,17 @@ class TemplateNotFoundError(PortfolioKitError):
 
 
 class AnswerError(PortfolioKitError):
-    """An answer is missing, unknown or invalid."""
+    """An answer is missing, unknown or invalid.
+
+    With `question`, the message also says how to give that answer on the command line,
+    so every complaint about an answer names both the question and its flag.
+    """
+
+    def __init__(self, message: str, question: str | None = None) -> None:
+        if question is not None:
+            message = f"{message.rstrip('.')}; answer it with --data {question}=VALUE."
+        super().__init__(message)
+        self.question = question
 
 
 class DestinationError(PortfolioKitError):

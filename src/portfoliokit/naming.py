@@ -58,19 +58,21 @@ def project_names(name: str) -> ProjectNames:
     """
     stripped = name.strip()
     if not stripped:
-        raise AnswerError(f"project_name is empty; {_ALLOWED}.")
+        raise AnswerError(f"project_name is empty; {_ALLOWED}.", "project_name")
     if not _NAME_PATTERN.match(stripped):
-        raise AnswerError(f"project_name {name!r} is not allowed; {_ALLOWED}.")
+        raise AnswerError(f"project_name {name!r} is not allowed; {_ALLOWED}.", "project_name")
     slug = slugify(stripped)
     package = package_name(slug)
     if keyword.iskeyword(package) or package in sys.stdlib_module_names:
         raise AnswerError(
             f"project_name {name!r} gives the package name {package!r}, which Python already "
-            "uses; choose a more specific name, e.g. 'my-" + slug + "'."
+            "uses; choose a more specific name, e.g. 'my-" + slug + "'.",
+            "project_name",
         )
     if package in _SHADOWED_PACKAGES:
         raise AnswerError(
             f"project_name {name!r} gives the package name {package!r}, which would shadow a "
-            "module the project imports; choose a more specific name."
+            "module the project imports; choose a more specific name.",
+            "project_name",
         )
     return ProjectNames(name=stripped, slug=slug, package=package)

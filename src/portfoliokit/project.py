@@ -77,6 +77,8 @@ def new_project(request: NewProjectRequest, ask_name: NamePrompt | None = None) 
             )
     else:
         identity = _optional_identity()
+    if identity is None and not (request.interactive and not request.defaults):
+        _require_author(answers)
     user_defaults = (
         {"author_name": identity.name, "author_email": identity.email} if identity else {}
     )
@@ -140,6 +142,7 @@ def _user_answers(request: NewProjectRequest) -> dict[str, Any]:
             f"run `portfoliokit new {given_template}` or remove template_id from them."
         )
     catalogue.check_answer_keys(request.template_id, answers)
+    catalogue.check_answer_types(request.template_id, answers)
     if not request.interactive and not request.defaults:
         missing = [
             q.name
@@ -184,6 +187,17 @@ def _destination(given: Path | None, names: ProjectNames) -> Path:
     if not os.access(destination.parent, os.W_OK):
         raise DestinationError(f"cannot write to {destination.parent}; choose another path.")
     return destination
+
+
+def _require_author(answers: Mapping[str, Any]) -> None:
+    """Without a git identity and without a terminal, the author must come from --data."""
+    missing = [name for name in ("author_name", "author_email") if name not in answers]
+    if missing:
+        raise AnswerError(
+            f"no author: git has no user.name or user.email to take {' and '.join(missing)} "
+            'from; pass --data author_name="Your Name" --data author_email=you@example.org, '
+            "or set them with `git config --global user.name/user.email`."
+        )
 
 
 def _optional_identity() -> gitops.Identity | None:

@@ -1,6 +1,12 @@
 """Rendering a template with Copier, and nothing else: no git, no moving folders."""
 
-from collections.abc import Mapping
+import os
+import re
+import shutil
+import sys
+import textwrap
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +39,7 @@ def render_template(
 
     try:
         root = templates_root()
-        with tuned_copier(root, cache_dir()):
+        with tuned_copier(root, cache_dir()), _help_wrapped(interactive):
             copier.run_copy(
                 str(root),
                 str(destination),
@@ -57,9 +63,55 @@ def render_template(
         ) from error
     except ValueError as error:
         # Copier reports a missing or invalid answer as a plain ValueError.
-        raise AnswerError(_one_line(error)) from error
+        raise _answer_error(_one_line(error)) from error
     except CopierError as error:
         raise RenderError(f"the template could not be rendered: {_one_line(error)}") from error
+
+
+@contextmanager
+def _help_wrapped(interactive: bool) -> Iterator[None]:
+    """Wrap each question's help to the terminal's width while Copier asks.
+
+    Copier shows the help as one line, which the prompt cuts at the terminal's edge.
+    """
+    if not interactive:
+        yield
+        return
+    from copier._user_data import Question
+
+    original = Question.get_message
+    # The prompt puts a two-column microphone and a space before the first line. The
+    # terminal's own size first: the prompt draws by it, whatever $COLUMNS says.
+    try:
+        columns = os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        columns = shutil.get_terminal_size().columns
+    width = max(20, columns - 4)
+
+    def get_message(self: Question) -> str:
+        message: str = original(self)
+        body = message.rstrip()
+        wrapped = "\n".join(textwrap.fill(line, width) for line in body.splitlines())
+        return wrapped + message[len(body) :]
+
+    Question.get_message = get_message  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Question.get_message = original  # type: ignore[method-assign]
+
+
+_VALIDATION = re.compile(
+    r"^(?:Validation error for question|Invalid choice for) '(?P<name>\w+)': (?P<problem>.*)$"
+)
+
+
+def _answer_error(message: str) -> AnswerError:
+    """Copier's "Validation error for question 'x': ..." as `x: ...` with its flag."""
+    match = _VALIDATION.match(message)
+    if match is None:
+        return AnswerError(message)
+    return AnswerError(f"{match['name']}: {match['problem']}", match["name"])
 
 
 def _one_line(error: Exception) -> str:
