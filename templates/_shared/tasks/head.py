@@ -5,6 +5,7 @@ printed before they run. `python3 tasks.py help` lists the verbs.
 """
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
