@@ -147,6 +147,9 @@ def test_sigterm_from_outside_at_any_moment_ends_cleanly(workdir: Path, fraction
     if child.returncode == 0:  # the run was already done: a whole project, nothing else
         assert entries == ["lecture-recommender"]
         return
+    if child.returncode == -signal.SIGTERM:  # still starting Python: nothing to clean up
+        assert entries == []
+        return
     assert child.returncode == 143, stderr
     assert stderr.strip().splitlines()[-1] == "Interrupted: nothing was written."
     assert "Traceback" not in stderr

@@ -45,11 +45,14 @@ def _run(stage: str, cfg: Config, config_path: Path) -> None:
     if stage == "data":
         from . import prepare
 
-        summary = prepare.run(cfg)["summary"]
+        split = prepare.run(cfg)
+        summary = split["summary"]
         print(
             f"data: {summary['rows']} rows valid; {summary['train_rows']} for training, "
             f"{summary['test_rows']} held out for testing"
         )
+        for note in split["notes"]:
+            print(f"data: note: {note}")
     elif stage == "train":
         from . import train
 

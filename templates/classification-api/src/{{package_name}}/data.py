@@ -2,22 +2,34 @@
 
 Validation happens on load and stops at the first problem with a message that names the
 column, the value and the line of the file, so a user can fix their own CSV without
-reading this code. Line numbers count the header as line 1, as an editor does.
+reading this code. Line numbers count the header as line 1, as an editor does. Reading
+the file (encoding, separator, header) is `core.dataio`'s job.
+
+Some things are not errors but are said, in `Dataset.notes` (printed by `make data` and
+kept in the split's summary): a column with a different value on every row is taken for
+an identifier and left out of the features (declare it under [data] numeric_columns or
+categorical_columns to keep it), and rows that repeat an earlier row are counted.
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import asdict, dataclass
-from pathlib import Path
+import re
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .config import Band, Config
+from .core.dataio import DataFileError, MissingFileError, read_table
 
 _MAX_LISTED = 5
+# Below this many rows "a different value on every row" says little about a column.
+_MIN_ROWS_FOR_ID_CHECK = 10
+# More distinct values than this and a subgroup column makes groups too small to audit.
+_MAX_NUMERIC_GROUPS = 10
+_MAX_GROUPS = 20
+_ID_NAME = re.compile(r"(^|[_ .-])(id|key|uuid|guid|number|no)$", re.IGNORECASE)
 
 
 class DataValidationError(ValueError):
@@ -92,39 +104,36 @@ class Dataset:
     categorical_columns: tuple[str, ...]
     classes: tuple[str, str]
     sha256: str
+    # What validation decided on its own, one sentence each (see the module docstring).
+    notes: tuple[str, ...] = ()
+    # Rows equal to an earlier row in every column but the (id-like) id columns.
+    duplicate_rows: int = 0
+    # Columns left out of the features because they look like identifiers.
+    id_like_columns: tuple[str, ...] = ()
 
     def subset(self, rows: np.ndarray[Any, np.dtype[np.int64]]) -> Dataset:
         """The rows at the given positions, in that order."""
-        return Dataset(
+        return replace(
+            self,
             features=self.features.iloc[rows].reset_index(drop=True),
             target=self.target[rows],
             groups=self.groups.iloc[rows].reset_index(drop=True),
             lines=self.lines[rows],
-            numeric_columns=self.numeric_columns,
-            categorical_columns=self.categorical_columns,
-            classes=self.classes,
-            sha256=self.sha256,
         )
-
-
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def load_dataset(cfg: Config) -> Dataset:
     """Read and validate the configured CSV."""
     path = cfg.data.path
-    if not path.is_file():
+    try:
+        table = read_table(path)
+    except MissingFileError as exc:
         raise DataValidationError(
             f"{path.name}: file not found at {path}; set [data] path in config.toml"
-        )
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except pd.errors.EmptyDataError as exc:
-        raise DataValidationError(f"{path.name} is empty: it needs a header and rows") from exc
-    except pd.errors.ParserError as exc:
-        raise DataValidationError(f"{path.name} is not a well-formed CSV: {exc}") from exc
-    return validate_frame(raw, cfg, sha256=file_sha256(path), source=path.name)
+        ) from exc
+    except DataFileError as exc:
+        raise DataValidationError(str(exc)) from exc
+    return validate_frame(table.frame, cfg, sha256=table.sha256, source=path.name)
 
 
 def validate_frame(
@@ -167,10 +176,30 @@ def validate_frame(
                 "cross-validate and test"
             )
 
+    notes: list[str] = []
     not_features = {d.target_column, *d.id_columns, *d.exclude_columns}
-    feature_names = [c for c in raw.columns if c not in not_features]
+    id_like = [c for c in raw.columns if c not in not_features and _looks_like_id(raw[c], c, cfg)]
+    for column in id_like:
+        notes.append(
+            f"column {column!r} has a different value on every row, like an identifier, so it "
+            "is not used as a feature; list it under [data] id_columns to say so, or under "
+            "[data] numeric_columns or categorical_columns to use it anyway"
+        )
+    feature_names = [c for c in raw.columns if c not in not_features and c not in id_like]
     if not feature_names:
         raise DataValidationError(f"{source} has no feature columns left after the exclusions")
+
+    # An identifier differs between copies of one case, so it is left out of the comparison.
+    compared = [c for c in raw.columns if c not in d.id_columns and c not in id_like]
+    repeated = raw.duplicated(subset=compared, keep="first").to_numpy()
+    duplicates = int(repeated.sum())
+    if duplicates:
+        notes.append(
+            f"{duplicates} row(s) repeat an earlier row in every column but identifiers (line(s) "
+            f"{_listing(lines[repeated])} of {source}); they are kept: remove them if they are "
+            "not separate cases, since a copy on both sides of the train/test split flatters "
+            "the test score"
+        )
     numeric: list[str] = []
     categorical: list[str] = []
     features = {}
@@ -184,6 +213,7 @@ def validate_frame(
     for column in cfg.subgroups.columns:
         band = next((b for b in cfg.subgroups.bands if b.name == column), None)
         if band is None:
+            _check_groupable(raw[column], column)
             groups[column] = raw[column].replace("", "missing").astype(str)
         else:
             groups[column] = _band(raw[band.source], band, lines, source)
@@ -196,7 +226,51 @@ def validate_frame(
         categorical_columns=tuple(categorical),
         classes=classes,
         sha256=sha256,
+        notes=tuple(notes),
+        duplicate_rows=duplicates,
+        id_like_columns=tuple(id_like),
     )
+
+
+def _looks_like_id(column: pd.Series, name: str, cfg: Config) -> bool:
+    """A different, non-empty value on every row: text, or whole numbers that count rows
+    or carry an id-like name. Declaring the column's type in config.toml keeps it."""
+    if name in cfg.data.numeric_columns or name in cfg.data.categorical_columns:
+        return False
+    n = len(column)
+    if n < _MIN_ROWS_FOR_ID_CHECK or (column == "").any() or column.nunique() != n:
+        return False
+    numbers = pd.to_numeric(column, errors="coerce")
+    unparsable = int(numbers.isna().sum())
+    if unparsable > 0.1 * n:
+        return True  # unique text: one category per row teaches a model nothing
+    if unparsable:
+        return False  # numbers with a few typos, which `_column` reports by line
+    values = numbers.to_numpy(dtype=float)
+    if not np.all(np.isfinite(values)) or not np.all(np.mod(values, 1) == 0):
+        return False  # real-valued measurements are often all distinct
+    counts_rows = values.max() - values.min() + 1 == n
+    return bool(counts_rows or _ID_NAME.search(name))
+
+
+def _check_groupable(column: pd.Series, name: str) -> None:
+    """A subgroup column needs a few groups, each large enough to have error rates."""
+    present = column[column != ""]
+    distinct = present.nunique()
+    numeric = bool(len(present)) and pd.to_numeric(present, errors="coerce").notna().all()
+    if numeric and distinct > _MAX_NUMERIC_GROUPS:
+        raise DataValidationError(
+            f"subgroup column {name!r} is numeric with {distinct} distinct values, which would "
+            f"audit {distinct} tiny groups; cut it into bands instead: add to config.toml a "
+            f'[[subgroups.bands]] with name = "{name}_band", source = "{name}", edges and '
+            f'labels, and list "{name}_band" under [subgroups] columns'
+        )
+    if distinct > _MAX_GROUPS:
+        raise DataValidationError(
+            f"subgroup column {name!r} has {distinct} distinct values; an audit needs a few "
+            f"groups (at most {_MAX_GROUPS}) with enough rows each: choose a coarser column, "
+            "or merge rare values in the CSV"
+        )
 
 
 def infer_schema(data: Dataset) -> FeatureSchema:

@@ -170,6 +170,9 @@ def subgroup_error_rates(metrics: dict[str, Any]) -> Figure:
         ax.set_ylim(0, 1)
         ax.set_title(column, fontsize=10)
     axes[0][0].set_ylabel("rate on the test set")
-    axes[0][0].legend(fontsize=8)
+    if columns:
+        axes[0][0].legend(fontsize=8)
+    else:  # an empty [subgroups] columns is allowed: say so instead of drawing nothing
+        axes[0][0].text(0.5, 0.5, "no subgroup audited\n([subgroups] columns is empty)")
     fig.suptitle(FIGURES["subgroup_error_rates"], fontsize=11)
     return fig

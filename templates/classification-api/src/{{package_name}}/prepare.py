@@ -27,6 +27,11 @@ def run(cfg: Config) -> dict[str, Any]:
         "seed": cfg.training.seed,
         "test_size": cfg.data.test_size,
         "summary": summarise(data, len(train), len(test)),
+        # What validation decided on its own (kept apart from the summary, which the
+        # reports quote): columns taken for identifiers, repeated rows.
+        "notes": list(data.notes),
+        "duplicate_rows": data.duplicate_rows,
+        "id_like_columns": list(data.id_like_columns),
         "train_lines": sorted(int(n) for n in data.lines[train]),
         "test_lines": sorted(int(n) for n in data.lines[test]),
     }

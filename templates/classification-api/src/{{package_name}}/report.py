@@ -232,6 +232,8 @@ def _verdict(saving: dict[str, float], claim: str) -> str:
 
 
 def subgroup_findings(m: dict[str, Any]) -> list[str]:
+    if not m["subgroups"]:
+        return ["No subgroup is audited: [subgroups] columns in config.toml is empty."]
     findings = []
     for column, gaps in m["subgroup_gaps"].items():
         groups = m["subgroups"][column]
