@@ -100,6 +100,20 @@ def baked_docs(template: Path) -> dict[Path, Path]:
     return found
 
 
+SHIPPED_NOTE = (
+    "As shipped with the project these figures were measured on the machine below when the\n"
+    "template was built, not on yours; `make bench` measures again here and rewrites this file.\n"
+)
+
+
+def mark_as_shipped(performance: Path) -> None:
+    """Timings travel with the template: say whose machine they are from."""
+    head, blank, rest = performance.read_text(encoding="utf-8").partition("\n\n- Machine:")
+    if SHIPPED_NOTE.rstrip("\n") not in head:
+        head += "\n\n" + SHIPPED_NOTE.rstrip("\n")
+    performance.write_text(head + blank + rest, encoding="utf-8")
+
+
 def copy_reports(project: Path, template: Path) -> None:
     source = project / "reports"
     target = template / REPORTS_DIR
@@ -108,6 +122,7 @@ def copy_reports(project: Path, template: Path) -> None:
     (target / "figures").mkdir(parents=True)
     for name in SHIPPED_REPORTS:
         shutil.copy2(source / name, target / name)
+    mark_as_shipped(target / "performance.md")
     for png in sorted((source / "figures").glob("*.png")):
         shutil.copy2(png, target / "figures" / png.name)
 

@@ -7,13 +7,16 @@ Heavy modules (Copier, GitPython) are imported inside the commands so that
 import gc
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
 from .errors import PortfolioKitError
 from .interrupts import Interrupted, handled, last_signal
+
+if TYPE_CHECKING:
+    from .project import ProjectResult
 
 __all__ = ["cli", "main"]
 
@@ -143,9 +146,19 @@ def new_command(
     click.echo("Next:")
     click.echo(f"  cd {shown}")
     click.echo("  make install   # virtual environment with the project and its dev tools")
-    click.echo("  make all       # run the pipeline on the bundled data")
+    click.echo(f"  make all       # {_what_all_runs_on(result)}")
     click.echo("  make check     # lint and test")
     click.echo("(No make? `python3 tasks.py VERB` runs the same verbs.)")
+
+
+def _what_all_runs_on(result: "ProjectResult") -> str:
+    if result.data_file is None:
+        return "run the pipeline on the bundled data"
+    if result.demo_data:
+        return f"run the pipeline on the bundled demo data ({result.data_file})"
+    if result.data_file_present:
+        return f"run the pipeline on {result.data_file}"
+    return f"run the pipeline on {result.data_file}: put your CSV there first"
 
 
 def _ask_name(help_text: str, default: str) -> str:

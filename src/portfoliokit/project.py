@@ -51,6 +51,11 @@ class ProjectResult:
     files: tuple[str, ...]
     commit: str | None
     dry_run: bool
+    # The data file the project's config names, for templates that ask for one; whether
+    # it is the demo data bundled with the template; whether the file is in the project.
+    data_file: str | None = None
+    demo_data: bool = False
+    data_file_present: bool = False
 
 
 def commit_message(template_id: str) -> str:
@@ -94,7 +99,7 @@ def new_project(request: NewProjectRequest, ask_name: NamePrompt | None = None) 
     existed = destination.is_dir()
     moved = False
     try:
-        render_template(
+        rendered = render_template(
             project,
             answers,
             user_defaults=user_defaults,
@@ -106,6 +111,7 @@ def new_project(request: NewProjectRequest, ask_name: NamePrompt | None = None) 
             with held():
                 commit = gitops.initial_commit(project, commit_message(template.id), identity)
         files = _relative_files(project)
+        data_file = rendered.get("dataset_path")
         if not request.dry_run:
             _apply_umask(project)
             with held():
@@ -130,6 +136,9 @@ def new_project(request: NewProjectRequest, ask_name: NamePrompt | None = None) 
         files=files,
         commit=commit,
         dry_run=request.dry_run,
+        data_file=str(data_file) if data_file is not None else None,
+        demo_data=bool(rendered.get("demo_data", False)),
+        data_file_present=data_file is not None and str(data_file) in files,
     )
 
 

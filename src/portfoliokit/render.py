@@ -24,11 +24,12 @@ def render_template(
     *,
     user_defaults: Mapping[str, Any],
     interactive: bool,
-) -> None:
+) -> dict[str, Any]:
     """Render into `destination` (an empty folder) from the bundled Copier root.
 
     `answers` must include `template_id`. With `interactive`, Copier asks every
-    question not answered yet; otherwise it takes the defaults.
+    question not answered yet; otherwise it takes the defaults. Returns every answer
+    the render used, the computed ones (e.g. `demo_data`) included.
 
     Raises:
         AnswerError: an answer failed the template's validator.
@@ -40,7 +41,7 @@ def render_template(
     try:
         root = templates_root()
         with tuned_copier(root, cache_dir()), _help_wrapped(interactive):
-            copier.run_copy(
+            worker = copier.run_copy(
                 str(root),
                 str(destination),
                 data=dict(answers),
@@ -66,6 +67,7 @@ def render_template(
         raise _answer_error(_one_line(error)) from error
     except CopierError as error:
         raise RenderError(f"the template could not be rendered: {_one_line(error)}") from error
+    return dict(worker.answers.combined)
 
 
 @contextmanager
