@@ -51,8 +51,8 @@ VERBS: dict[str, tuple[str, list[list[str]]]] = {
         [[PY, "benchmarks/bench_new.py"]],
     ),
     "lock": (
-        "Re-resolve uv.lock (portfoliokit's development environment) from pyproject.toml",
-        [],
+        "Update uv.lock and every template's uv.lock.jinja after a dependency change",
+        [[PY, "scripts/template_locks.py"]],
     ),
     "bake": (
         "Re-run classification-api's pipeline, ship its results in the template, verify",
@@ -63,15 +63,27 @@ VERBS: dict[str, tuple[str, list[list[str]]]] = {
 
 def run(command: list[str]) -> int:
     print("$ " + " ".join(command), flush=True)
-    return subprocess.call(command, cwd=ROOT)
+    return subprocess.call(command, cwd=ROOT, env=with_tools_on_path())
+
+
+def with_tools_on_path() -> dict[str, str]:
+    """The environment, with the uv fetched into .tools/ on PATH (unless INSTALLER=pip), so
+    that the projects a verb generates use it instead of fetching their own."""
+    tools = ROOT / ".tools" / "uv" / ("Scripts" if os.name == "nt" else "bin")
+    if os.environ.get("INSTALLER") == "pip" or shutil.which("uv") or not tools.is_dir():
+        return dict(os.environ)
+    return os.environ | {"PATH": f"{tools}{os.pathsep}{os.environ.get('PATH', '')}"}
 
 
 def installer() -> dict[str, Any]:
     """The functions of the generated projects' installer, run here for portfoliokit."""
+    import ensurepip
+    import importlib.util
     import tomllib  # after main's version check: Python 3.11+
 
     names = {"os": os, "shutil": shutil, "subprocess": subprocess, "sys": sys}
-    names |= {"tomllib": tomllib, "Path": Path, "Callable": Callable}
+    names |= {"tomllib": tomllib, "Path": Path, "Callable": Callable, "ensurepip": ensurepip}
+    names |= {"importlib": importlib}
     return runpy.run_path(str(INSTALLER_CODE), init_globals=names)
 
 
@@ -105,12 +117,10 @@ def main(argv: list[str]) -> int:
     if sys.version_info < (3, 11):  # noqa: UP036 - run by whatever python3 the user has
         print("dev.py: portfoliokit needs Python 3.11 or newer; run it with one.", file=sys.stderr)
         return 2
-    if verb == "lock" and (code := installer()["lock"](ROOT)):
-        return int(code)  # before ensure_venv, which needs a lock that matches
+    if verb == "lock" and (code := installer()["lock"](ROOT, "--upgrade" in extra)):
+        return int(code)  # portfoliokit's own lock first: ensure_venv needs one that matches
     if code := ensure_venv():
         return code
-    if not VERBS[verb][1]:
-        return 0
     *commands, last = VERBS[verb][1]
     for command in [*commands, [*last, *extra]]:
         if code := run(command):

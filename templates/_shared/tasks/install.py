@@ -22,6 +22,16 @@ def uv_version(uv: str) -> tuple[int, ...]:
         return ()
 
 
+def pip_command() -> list[str]:
+    """pip for this Python: its own, or else the copy Python bundles for ensurepip
+    (a Python in a venv made by uv has no pip; pip runs from its wheel file)."""
+    if importlib.util.find_spec("pip") is not None:
+        return [sys.executable, "-m", "pip"]
+    bundled = Path(ensurepip.__file__).parent / "_bundled"
+    wheels = sorted(bundled.glob("pip-*.whl"))
+    return [sys.executable, str(wheels[-1] / "pip")] if wheels else [sys.executable, "-m", "pip"]
+
+
 def find_uv(root: Path) -> str | None:
     """uv from PATH, else the copy in .tools/uv (fetched there with pip); None if neither."""
     on_path = shutil.which("uv")
@@ -31,7 +41,7 @@ def find_uv(root: Path) -> str | None:
     local = tools / BIN / f"uv{EXE}"
     if not local.is_file():
         print(f"uv {UV_VERSION} is not on PATH: fetching it into .tools/ with pip", flush=True)
-        fetch = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+        fetch = [*pip_command(), "install", "--quiet", "--disable-pip-version-check",
                  "--root-user-action=ignore", "--upgrade", "--target", str(tools),
                  f"uv=={UV_VERSION}"]  # fmt: skip
         if call(fetch, root) != 0 or not local.is_file():
@@ -115,10 +125,14 @@ def install(root: Path, extra: str, relock: str = "python3 tasks.py lock") -> in
     return pip_install(root, extra)
 
 
-def lock(root: Path) -> int:
-    """Re-resolve uv.lock from pyproject.toml (needs uv; fetches it like install)."""
+def lock(root: Path, upgrade: bool = False) -> int:
+    """Update uv.lock to match pyproject.toml (needs uv; fetches it like install).
+
+    Versions already locked stay where they still satisfy pyproject.toml, unless
+    `upgrade` asks for the newest allowed ones.
+    """
     uv = find_uv(root)
     if uv is None:
         print("uv is needed to update uv.lock: install uv and run this again.", file=sys.stderr)
         return 1
-    return call([uv, "lock", "--python", sys.executable], root)
+    return call([uv, "lock", *(["--upgrade"] if upgrade else []), "--python", sys.executable], root)
