@@ -136,6 +136,54 @@ def new_command(
     click.echo("(No make? `python3 tasks.py VERB` runs the same verbs.)")
 
 
+@cli.command("check", short_help="Report what a project still needs before it is shown.")
+@click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (schema below).")
+@click.option("--run-tests", is_flag=True, help="Also run the project's tests (`tasks.py test`).")
+def check_command(path: Path, as_json: bool, run_tests: bool) -> None:
+    """Check the project at PATH (default: here): places still to write, results, licences,
+    README sections, CI, remote, large files and likely secrets. Exit 1 on any error.
+
+    \b
+    Examples:
+      portfoliokit check
+      portfoliokit check credit-risk-api --run-tests
+      portfoliokit check --json > check.json
+    """
+    import json
+
+    from .check import check_project
+
+    report = check_project(path, run_tests=run_tests)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        _print_check(report)
+    if report.errors:
+        sys.exit(1)
+
+
+def _print_check(report: Any) -> None:
+    template = f" ({report.template_id} {report.template_version})" if report.template_id else ""
+    click.echo(f"Checked {_shown_path(report.project)}{template}.")
+    if report.findings:
+        width = max(len(f.where()) for f in report.findings)
+        width = min(max(width, 5), 40)
+        click.echo(f"{'level':<8} {'where':<{width}} what to do")
+        previous_fix = None
+        for finding in report.findings:
+            message = finding.message if len(finding.message) <= 70 else finding.message[:69] + "…"
+            click.echo(f"{finding.level:<8} {finding.where():<{width}} {message}")
+            if finding.fix != previous_fix:  # said once for a run of alike findings
+                click.echo(f"{'':<8} {'':<{width}}   -> {finding.fix}")
+            previous_fix = finding.fix
+    tests = "" if report.tests_run else " Tests not run (add --run-tests)."
+    click.echo(
+        f"{report.errors} error(s), {report.warnings} warning(s), "
+        f"{report.places} place(s) still to write.{tests}"
+    )
+
+
 def _ask_name(help_text: str, default: str) -> str:
     from .errors import AnswerError
     from .naming import project_names
