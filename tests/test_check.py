@@ -176,7 +176,8 @@ def test_data_licence_still_marked_is_an_error_at_its_line(make_project: MakePro
     lines = card.read_text().splitlines()
     start = lines.index("## Distribution and licence")
     end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("## "))
-    lines[start + 1 : end] = ["", "<!-- YOUR-STORY: the data's licence. -->", ""]
+    marker = "<!-- YOUR-STORY: who may use the data, and how to credit it. -->"
+    lines[start + 1 : end] = ["", marker, ""]
     card.write_text("\n".join(lines) + "\n")
     (project / "data" / "README.md").write_text("# Data\n\nmy.csv: my own data.\n")
     finding = next(f for f in check_project(project).findings if f.code.startswith("data-lic"))
@@ -306,3 +307,21 @@ def test_check_runs_as_a_command(make_project: MakeProject) -> None:
 def test_help_has_examples() -> None:
     result = run_cli("check", "--help")
     assert result.exit_code == 0 and "Examples:" in result.output and "--run-tests" in result.output
+
+
+def test_readme_documents_every_finding_code() -> None:
+    import ast
+
+    import portfoliokit.check as module
+
+    tree = ast.parse(Path(module.__file__).read_text())
+    emitted = {
+        node.args[1].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", None) == "Finding"
+        and isinstance(node.args[1], ast.Constant)
+    }
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert len(emitted) >= 20
+    assert [code for code in sorted(emitted) if f"`{code}`" not in readme] == []
