@@ -184,6 +184,56 @@ def _print_check(report: Any) -> None:
     )
 
 
+@cli.command("publish", short_help="Check a project, then push its main branch to a remote.")
+@click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
+@click.option("--remote", "remote_url", metavar="URL", help="An empty repository to push to.")
+@click.option(
+    "--force", is_flag=True, help="Publish although `check` reports errors (never a secret)."
+)
+@click.option("--github", is_flag=True, help="Create the repository with the GitHub CLI (gh).")
+@click.option("--private", is_flag=True, help="With --github: make the repository private.")
+def publish_command(
+    path: Path, remote_url: str | None, force: bool, github: bool, private: bool
+) -> None:
+    """Push the project at PATH (default: here) to a new remote as `main`, with upstream.
+
+    First: a clean working tree, no likely secret and no file over 50 MB in any commit to
+    be pushed, and `portfoliokit check` without errors (--force overrides only that).
+    It never force-pushes.
+
+    \b
+    Examples:
+      portfoliokit publish --remote git@github.com:you/credit-risk-api.git
+      portfoliokit publish credit-risk-api --github --private
+      portfoliokit publish    # again, later: pushes to the remote already set
+    """
+    from .publish import PublishRequest, publish
+
+    if private and not github:
+        raise click.UsageError("--private only applies with --github.")
+    result = publish(
+        PublishRequest(
+            path=path,
+            remote_url=remote_url,
+            force=force,
+            github=github,
+            private=private,
+            interactive=sys.stdin.isatty(),
+        )
+    )
+    if result.created_on_github:
+        click.echo(f"Created {result.url} with the GitHub CLI.")
+    click.echo(
+        f"Pushed main ({result.commits} new commit(s)) to {result.url}; "
+        "it is main's upstream, so `git push` sends later commits."
+    )
+    if result.check_errors_overridden:
+        overridden = ", ".join(result.check_errors_overridden)
+        click.echo(f"Published despite check errors (--force): {overridden}.")
+    if result.check_warnings:
+        click.echo(f"`portfoliokit check` lists {result.check_warnings} warning(s) to look at.")
+
+
 def _ask_name(help_text: str, default: str) -> str:
     from .errors import AnswerError
     from .naming import project_names
