@@ -165,7 +165,7 @@ def check_command(path: Path, as_json: bool, run_tests: bool) -> None:
 
 def _print_check(report: Any) -> None:
     template = f" ({report.template_id} {report.template_version})" if report.template_id else ""
-    click.echo(f"Checked {_shown_path(report.project)}{template}.")
+    click.echo(f"Checked {_project_label(report.project)}{template}.")
     if report.findings:
         width = max(len(f.where()) for f in report.findings)
         width = min(max(width, 5), 40)
@@ -234,6 +234,47 @@ def publish_command(
         click.echo(f"`portfoliokit check` lists {result.check_warnings} warning(s) to look at.")
 
 
+@cli.command("update", short_help="Merge the installed template's changes into a project.")
+@click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
+def update_command(path: Path) -> None:
+    """Bring the project at PATH (default: here) up to this portfoliokit's template,
+    keeping your edits (a three-way merge). Needs a clean working tree; works offline
+    and on any clone. The result is staged, not committed: review it, then commit.
+
+    \b
+    Examples:
+      portfoliokit update
+      portfoliokit update credit-risk-api && git -C credit-risk-api diff --cached
+    """
+    from .update import update_project
+
+    result = update_project(path)
+    shown = _project_label(result.path)
+    if result.up_to_date:
+        click.echo(
+            f"{shown} is up to date with the portfoliokit {result.to_version} template "
+            f"({result.template_id}); nothing changed."
+        )
+        return
+    conflicts = set(result.conflicts)
+    click.echo(
+        f"Merged the portfoliokit {result.to_version} template ({result.template_id}) into "
+        f"{shown}, last rendered by {result.from_version}: {len(result.changes)} file(s) "
+        f"changed, {len(conflicts)} conflict(s)."
+    )
+    for status, name in result.changes:
+        click.echo(f"  {'conflict' if name in conflicts else status}  {name}")
+    if conflicts:
+        click.echo(
+            "Resolve the conflicts: edit the <<<<<<< ======= >>>>>>> blocks in the files "
+            "marked conflict (yours above =======, the template's below), `git add` them, "
+            "then `git commit`."
+        )
+    else:
+        click.echo("Review the staged changes with `git diff --cached`, then `git commit`.")
+    click.echo("Nothing is committed yet; `git merge --abort` undoes the update.")
+
+
 def _ask_name(help_text: str, default: str) -> str:
     from .errors import AnswerError
     from .naming import project_names
@@ -255,6 +296,12 @@ def _shown_path(path: Path) -> str:
         return str(path.relative_to(Path.cwd())) or "."
     except ValueError:
         return str(path)
+
+
+def _project_label(path: Path) -> str:
+    """How a project is named in a message: its path, or its folder's name when it is here."""
+    shown = _shown_path(path)
+    return path.name if shown == "." else shown
 
 
 def main() -> None:
