@@ -1,6 +1,5 @@
 """`portfoliokit publish` against local bare repositories standing in for GitHub."""
 
-import os
 import shutil
 import stat
 from pathlib import Path
@@ -249,21 +248,3 @@ def test_checks_fail_before_the_github_repository_is_created(
     (project / "README.md").write_text("# Changed\n")
     assert run_cli("publish", str(project), "--github").exit_code == 1
     assert list(fake_gh.iterdir()) == []
-
-
-def test_git_missing_from_path_is_one_line(
-    make_project: MakeProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    project, remote = make_project(), bare(tmp_path)
-    monkeypatch.setenv("PATH", path_with_only(tmp_path, {}))
-    result = run_cli("publish", str(project), "--remote", str(remote))
-    assert result.exit_code == 1
-    assert result.stderr.strip() == (
-        "Error: git was not found on PATH; install git (https://git-scm.com) and retry."
-    )
-    monkeypatch.setenv("PATH", os.defpath)
-
-
-def test_help_has_examples() -> None:
-    result = run_cli("publish", "--help")
-    assert result.exit_code == 0 and "Examples:" in result.output and "--github" in result.output

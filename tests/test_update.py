@@ -228,20 +228,6 @@ def test_failed_render_leaves_no_worktree_and_no_merge(
     assert git(project, "status", "--porcelain") == ""
 
 
-def test_git_missing_from_path_is_one_line(
-    templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    project = generate(templates, tmp_path / "p")
-    empty = tmp_path / "empty-bin"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    result = run_cli("update", str(project))
-    assert result.exit_code == 1
-    assert result.stderr.strip() == (
-        "Error: git was not found on PATH; install git (https://git-scm.com) and retry."
-    )
-
-
 def test_templates_override_without_copier_yml_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -253,8 +239,3 @@ def test_templates_override_without_copier_yml_is_one_line(
         monkeypatch.delenv("PORTFOLIOKIT_TEMPLATES")
         _clear_catalogue_caches()
     assert result.exit_code == 1 and "PORTFOLIOKIT_TEMPLATES" in result.stderr
-
-
-def test_help_has_examples() -> None:
-    result = run_cli("update", "--help")
-    assert result.exit_code == 0 and "Examples:" in result.output
