@@ -13,6 +13,7 @@ import sys
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
@@ -400,8 +401,10 @@ def _readme_sections(project: Project) -> Iterator[Finding]:
         return
     if project.answers is None:
         return
-    with rendered(project.answers) as fresh:
-        expected = _headings((fresh / "README.md").read_text("utf-8"))
+    from .catalogue import templates_root
+
+    answers = json.dumps(project.answers, sort_keys=True, default=str)
+    expected = _template_headings(str(templates_root()), answers)
     present = set(_headings(readme))
     for heading in expected:
         if heading not in present:
@@ -412,6 +415,17 @@ def _readme_sections(project: Project) -> Iterator[Finding]:
                 "add the section back (see a fresh project: `portfoliokit new ... --dry-run`)",
                 path="README.md",
             )
+
+
+@cache
+def _template_headings(root: str, answers_json: str) -> tuple[str, ...]:
+    """The README sections the templates at `root` write for these answers.
+
+    Cached per process (the templates do not change while portfoliokit runs), so that
+    `publish`, which runs the checks, and a series of checks render only once.
+    """
+    with rendered(json.loads(answers_json)) as fresh:
+        return tuple(_headings((fresh / "README.md").read_text("utf-8")))
 
 
 def _headings(markdown: str) -> list[str]:
