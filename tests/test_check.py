@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from portfoliokit.check import LARGE_FILE_BYTES, SCHEMA, check_project
 from portfoliokit.places import find_places
 
@@ -307,3 +309,20 @@ def test_readme_documents_every_finding_code() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     assert len(emitted) >= 20
     assert [code for code in sorted(emitted) if f"`{code}`" not in readme] == []
+
+
+@pytest.mark.slow
+def test_run_tests_runs_a_generated_projects_own_suite(make_project: MakeProject) -> None:
+    project = make_project("nlp-pipeline")
+    install = subprocess.run(
+        [sys.executable, "tasks.py", "install"], cwd=project, capture_output=True, check=False
+    )
+    assert install.returncode == 0, install.stderr[-2000:]
+    passing = run_cli("check", str(project), "--run-tests")
+    assert passing.exit_code == 0, passing.output
+    assert "tests-failed" not in passing.output and "Tests not run" not in passing.output
+    (project / "tests" / "test_planted.py").write_text("def test_planted():\n    assert 1 == 2\n")
+    failing = run_cli("check", str(project), "--run-tests", "--json")
+    assert failing.exit_code == 1
+    found = [f for f in json.loads(failing.stdout)["findings"] if f["code"] == "tests-failed"]
+    assert len(found) == 1 and "1 failed" in found[0]["message"]
