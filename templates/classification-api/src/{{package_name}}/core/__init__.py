@@ -1,0 +1,1 @@
+"""The family core shared by every portfoliokit project: statistics, markers."""
