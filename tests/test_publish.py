@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from portfoliokit.check import LARGE_FILE_BYTES
+from portfoliokit.check import LARGE_FILE_BYTES, check_project
 
 from .conftest import run_cli
 from .projects import MakeProject, commit_all, git, make_project, pristine_projects
@@ -38,6 +38,8 @@ def test_pushes_main_with_upstream(make_project: MakeProject, tmp_path: Path) ->
     assert "Pushed main (1 new commit(s))" in result.output
     assert git(remote, "rev-parse", "main") == git(project, "rev-parse", "main")
     assert git(project, "rev-parse", "--abbrev-ref", "main@{upstream}").strip() == "origin/main"
+    # The warnings it mentions are those `check` still reports once the remote is set.
+    assert f"lists {check_project(project).warnings} warning(s)" in result.output
     # Later commits: publishing again needs no --remote and pushes only what is new.
     (project / "notes.md").write_text("# Notes\n")
     commit_all(project, "Notes")

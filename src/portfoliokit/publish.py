@@ -117,7 +117,10 @@ def publish(request: PublishRequest) -> PublishResult:
         commits=commits,
         created_on_github=created,
         check_errors_overridden=overridden,
-        check_warnings=report.warnings,
+        # The missing remote that `check` warns about is what publishing just fixed.
+        check_warnings=sum(
+            f.level == "warning" and f.code != "remote-missing" for f in report.findings
+        ),
     )
 
 
