@@ -111,6 +111,18 @@ def test_conflicting_edit_is_reported_and_kept(templates: Path, tmp_path: Path) 
     blocked = run_cli("update", str(project))
     assert blocked.exit_code == 1 and "merge is in progress" in blocked.stderr
 
+    # The user keeps their footer and commits; the next update starts from render B, so
+    # the settled conflict does not come back when version C changes another file.
+    git(project, "checkout", "--ours", "README.md")
+    git(project, "add", "README.md")
+    git(project, "commit", "-q", "--no-edit")
+    (templates / "classification-api" / "docs" / "glossary.md").write_text("# Glossary\n")
+    version_c = run_cli("update", str(project))
+    assert version_c.exit_code == 0, version_c.output
+    assert "0 conflict(s)" in version_c.output
+    assert git(project, "diff", "--cached", "--name-only").split() == ["docs/glossary.md"]
+    assert "*My own footer.*" in readme.read_text()
+
 
 def test_deleted_file_stays_deleted_and_new_template_file_arrives(
     templates: Path, tmp_path: Path

@@ -149,9 +149,11 @@ def _require_ready(root: Path) -> None:
 
 def _last_render(root: Path) -> tuple[str, str]:
     """The newest pristine render in HEAD's history and the portfoliokit version it used."""
+    # Topological order: a later render descends from the earlier one, whatever the dates.
     found = gitcmd.git(
         "log",
         "-1",
+        "--topo-order",
         f"--grep=^{TRAILER_KEY}:",
         f"--format=%H %(trailers:key={TRAILER_KEY},valueonly)",
         "HEAD",
