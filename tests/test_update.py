@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from portfoliokit import __version__, catalogue
+from portfoliokit.errors import RenderError
 from portfoliokit.project import NewProjectRequest, new_project
 
 from .conftest import run_cli
@@ -222,20 +223,28 @@ def test_missing_answers_are_refused(templates: Path, tmp_path: Path) -> None:
     assert git(project, "worktree", "list").count("\n") == 1
 
 
-def test_failed_render_leaves_no_worktree_and_no_merge(
-    templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("failure", "exit_code"),
+    [(RenderError("the template could not be rendered: planted."), 1), (KeyboardInterrupt(), 130)],
+)
+def test_failed_or_interrupted_render_leaves_no_worktree_and_no_merge(
+    templates: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: BaseException,
+    exit_code: int,
 ) -> None:
     project = generate(templates, tmp_path / "p")
     edit(templates / SHARED_README, SHARED_FOOTER, "*Made with portfoliokit")
     from portfoliokit import update
-    from portfoliokit.errors import RenderError
 
     def broken(worktree: Path, fresh: Path) -> None:
-        raise RenderError("the template could not be rendered: planted.")
+        raise failure
 
     monkeypatch.setattr(update, "_replace_files", broken)
     result = run_cli("update", str(project))
-    assert result.exit_code == 1 and "planted" in result.stderr
+    assert result.exit_code == exit_code
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
     assert git(project, "worktree", "list").count("\n") == 1 and not merging(project)
     assert git(project, "status", "--porcelain") == ""
 
