@@ -138,7 +138,12 @@ def new_command(
 
 @cli.command("check", short_help="Report what a project still needs before it is shown.")
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (schema below).")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the report as JSON (schema portfoliokit-check/1, in the README).",
+)
 @click.option("--run-tests", is_flag=True, help="Also run the project's tests (`tasks.py test`).")
 def check_command(path: Path, as_json: bool, run_tests: bool) -> None:
     """Check the project at PATH (default: here): places still to write, results, licences,
@@ -195,7 +200,7 @@ def _print_check(report: Any) -> None:
 def publish_command(
     path: Path, remote_url: str | None, force: bool, github: bool, private: bool
 ) -> None:
-    """Push the project at PATH (default: here) to a new remote as `main`, with upstream.
+    """Push the main branch of the project at PATH (default: here), with upstream tracking.
 
     First: a clean working tree, no likely secret and no file over 50 MB in any commit to
     be pushed, and `portfoliokit check` without errors (--force overrides only that).
