@@ -154,6 +154,16 @@ def test_missing_readme_section_is_named(make_project: MakeProject) -> None:
     assert messages == ["the README has no section 'Limitations', which the template writes"]
 
 
+def test_answers_naming_an_unknown_template_are_a_warning(make_project: MakeProject) -> None:
+    project = make_project()
+    answers = project / ".copier-answers.yml"
+    edit_text = answers.read_text().replace("classification-api", "time-series-api")
+    answers.write_text(edit_text)
+    report = check_project(project)
+    finding = next(f for f in report.findings if f.code == "template-unavailable")
+    assert finding.level == "warning" and "time-series-api" in finding.message
+
+
 def test_missing_licence_is_an_error_unless_none_was_chosen(make_project: MakeProject) -> None:
     project = make_project()
     git(project, "rm", "-q", "LICENSE")

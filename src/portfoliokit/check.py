@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from . import gitcmd, secrets_scan
-from .errors import ProjectError
+from .errors import PortfolioKitError, ProjectError
 from .places import find_places
 from .pristine import ANSWERS_FILE, parse_answers, rendered
 
@@ -404,7 +404,17 @@ def _readme_sections(project: Project) -> Iterator[Finding]:
     from .catalogue import templates_root
 
     answers = json.dumps(project.answers, sort_keys=True, default=str)
-    expected = _template_headings(str(templates_root()), answers)
+    try:
+        expected = _template_headings(str(templates_root()), answers)
+    except PortfolioKitError as error:  # e.g. a template this portfoliokit does not have
+        yield Finding(
+            "warning",
+            "template-unavailable",
+            f"the README could not be compared with its template: {error}",
+            "install the portfoliokit version that made the project (see .copier-answers.yml)",
+            path=ANSWERS_FILE,
+        )
+        return
     present = set(_headings(readme))
     for heading in expected:
         if heading not in present:

@@ -7,12 +7,15 @@ Heavy modules (Copier, GitPython) are imported inside the commands so that
 import gc
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
 from .errors import PortfolioKitError
+
+if TYPE_CHECKING:
+    from .check import CheckReport
 
 __all__ = ["cli", "main"]
 
@@ -168,7 +171,7 @@ def check_command(path: Path, as_json: bool, run_tests: bool) -> None:
         sys.exit(1)
 
 
-def _print_check(report: Any) -> None:
+def _print_check(report: "CheckReport") -> None:
     template = f" ({report.template_id} {report.template_version})" if report.template_id else ""
     click.echo(f"Checked {_project_label(report.project)}{template}.")
     if report.findings:
