@@ -146,6 +146,23 @@ def test_deleted_file_stays_deleted_and_new_template_file_arrives(
     assert not (project / dropped).exists()
 
 
+def test_deleted_file_the_template_changed_is_a_listed_conflict(
+    templates: Path, tmp_path: Path
+) -> None:
+    project = generate(templates, tmp_path / "p")
+    git(project, "rm", "-q", "README.md")
+    commit_all(project, "No README")
+    edit(templates / SHARED_README, SHARED_FOOTER, "*Made with portfoliokit")
+    result = run_cli("update", str(project))
+    assert result.exit_code == 0, result.output
+    assert "1 conflict(s)" in result.output and "conflict  README.md" in result.output
+    assert "DU README.md" in git(project, "status", "--porcelain")
+    # Keeping the deletion is one command away.
+    git(project, "rm", "-q", "README.md")
+    git(project, "commit", "-q", "--no-edit")
+    assert not (project / "README.md").exists()
+
+
 def test_fresh_clone_updates_without_the_generating_machine(
     templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
