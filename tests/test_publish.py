@@ -1,7 +1,12 @@
 """`portfoliokit publish` against local bare repositories standing in for GitHub."""
 
+import http.server
+import os
+import shlex
 import shutil
 import stat
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -250,3 +255,49 @@ def test_checks_fail_before_the_github_repository_is_created(
     (project / "README.md").write_text("# Changed\n")
     assert run_cli("publish", str(project), "--github").exit_code == 1
     assert list(fake_gh.iterdir()) == []
+
+
+class _AskForPassword(http.server.BaseHTTPRequestHandler):
+    """A git host on 127.0.0.1 that wants credentials for everything."""
+
+    def do_GET(self) -> None:
+        self.send_response(401)
+        self.send_header("WWW-Authenticate", 'Basic realm="git"')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_remote_that_wants_credentials_fails_without_waiting_for_input(
+    make_project: MakeProject,
+) -> None:
+    import pexpect
+
+    project = make_project()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _AskForPassword)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/me/project.git"
+    # A terminal git could prompt on, but input from elsewhere (a script): git must not ask.
+    command = shlex.join([sys.executable, "-m", "portfoliokit", "publish", str(project)])
+    try:
+        child = pexpect.spawn(
+            "/bin/sh",
+            ["-c", f"{command} --remote {shlex.quote(url)} < /dev/null"],
+            env=dict(os.environ),
+            encoding="utf-8",
+            timeout=60,
+        )
+        asked = child.expect([r"(?<!read )Username for", pexpect.EOF])
+        output = child.before or ""
+        child.close(force=True)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert asked == 1, "git asked for a user name that no one can type"
+    assert child.exitstatus == 1
+    assert "Error: the push to http://127.0.0.1:" in output
+    assert "could not read Username" in output
+    assert git(project, "remote").strip() == ""
