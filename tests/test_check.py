@@ -62,6 +62,12 @@ def test_written_place_is_no_longer_listed(make_project: MakeProject) -> None:
     assert "uncommitted-changes" not in codes(project)
 
 
+def test_run_inside_a_subfolder_checks_the_whole_project(make_project: MakeProject) -> None:
+    project = make_project()
+    report = check_project(project / "src")
+    assert report.project == project and report.errors == 0 and report.places > 0
+
+
 def test_tracked_env_file_is_an_error_with_exit_1(make_project: MakeProject) -> None:
     project = make_project()
     (project / ".env").write_text("API_TOKEN=not-really\n")

@@ -152,7 +152,7 @@ def check_project(path: Path, *, run_tests: bool = False) -> CheckReport:
     root = path.expanduser().absolute()
     if not root.is_dir():
         raise ProjectError(f"{path} is not a folder; pass the path of a generated project.")
-    project = _load(root)
+    project = _load(_project_root(root))
     findings: list[Finding] = []
     for check in _checks(run_tests):
         findings.extend(check(project))
@@ -160,7 +160,7 @@ def check_project(path: Path, *, run_tests: bool = False) -> CheckReport:
     if project.answers is not None:
         version = _recorded_version(project)
     return CheckReport(
-        project=root,
+        project=project.root,
         template_id=str(project.answers["template_id"]) if project.answers else None,
         template_version=version,
         tests_run=run_tests,
@@ -185,6 +185,15 @@ def _checks(run_tests: bool) -> list[Callable[[Project], Iterator[Finding]]]:
     if run_tests:
         checks.append(_tests)
     return checks
+
+
+def _project_root(path: Path) -> Path:
+    """`path`, or the top of its repository when `path` is a folder inside a project."""
+    gitcmd.require_git()
+    if (path / ANSWERS_FILE).is_file() or not gitcmd.is_repository(path):
+        return path
+    top = gitcmd.top_level(path)
+    return top if (top / ANSWERS_FILE).is_file() else path
 
 
 def _load(root: Path) -> Project:
