@@ -266,6 +266,18 @@ def test_failed_or_interrupted_render_leaves_no_worktree_and_no_merge(
     assert git(project, "status", "--porcelain") == ""
 
 
+def test_missing_identity_says_how_to_set_it(
+    templates: Path, tmp_path: Path, isolated_git: Path
+) -> None:
+    project = generate(templates, tmp_path / "p")
+    edit(templates / SHARED_README, SHARED_FOOTER, "*Made with portfoliokit")
+    isolated_git.write_text("")  # this machine's git has no identity
+    result = run_cli("update", str(project))
+    assert result.exit_code == 1 and "git config --global user.name" in result.stderr
+    assert "--no-git" not in result.stderr
+    assert git(project, "status", "--porcelain") == "" and not merging(project)
+
+
 def test_templates_override_without_copier_yml_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,4 +1,4 @@
-"""`publish`: push a project's `main` to a new remote, after the checks that matter.
+"""`publish`: push a project's `main` to its remote, after the checks that matter.
 
 Order is the safety argument. Everything that can refuse runs before anything changes:
 a clean tree; no likely secret and no file over 50 MB in any commit about to be pushed

@@ -76,7 +76,13 @@ def update_project(path: Path) -> UpdateResult:
         )
     answers = parse_answers(shown.stdout.decode("utf-8"))
     template_id = str(answers["template_id"])
-    identity = gitops.require_identity()
+    identity = gitops.read_identity()
+    if identity is None:
+        raise ProjectError(
+            "git has no user name or e-mail to record the new template render with; set "
+            'them with `git config --global user.name "Your Name"` and '
+            "`git config --global user.email you@example.org`, then update again."
+        )
 
     with tempfile.TemporaryDirectory(prefix="portfoliokit-update-") as scratch:
         worktree = Path(scratch) / "render"
