@@ -195,7 +195,7 @@ def test_data_licence_still_marked_is_an_error_at_its_line(make_project: MakePro
     lines = card.read_text().splitlines()
     start = lines.index("## Distribution and licence")
     end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("## "))
-    marker = "<!-- YOUR-STORY: who may use the data, and how to credit it. -->"
+    marker = "> **YOUR STORY:** who may use the data, and how to credit it."
     lines[start + 1 : end] = ["", marker, ""]
     card.write_text("\n".join(lines) + "\n")
     (project / "data" / "README.md").write_text("# Data\n\nmy.csv: my own data.\n")

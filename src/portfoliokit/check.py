@@ -302,7 +302,7 @@ def _places(project: Project) -> Iterator[Finding]:
                 "warning",
                 "place-unwritten",
                 place.prompt or "a place for your own text",
-                "write it in your words and remove the marker",
+                "replace the marker line with your own words",
                 path=name,
                 line=place.line,
             )

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 __all__ = ["PLACE_PATTERN", "Place", "find_places"]
 
-# `YOUR-STORY` (or `YOUR STORY`), then an optional colon and the prompt, up to the end
-# of the line or a closing `-->`, `**` or `]`. Matches the HTML-comment form
-# `<!-- YOUR-STORY: ... -->` and visible forms such as `> **YOUR STORY:** ...`.
+# A line that starts with the marker, then the prompt: the quoted, visible form
+# `> **YOUR STORY:** what to write` and the older HTML comment `<!-- YOUR-STORY: ... -->`.
+# Prose that merely mentions the marker is not a place.
 PLACE_PATTERN = re.compile(
-    r"YOUR[- ]STORY\b\s*(?:\*\*)?:?(?:\*\*)?\s*(?P<prompt>.*?)\s*(?:-->|\*\*|\]|$)"
+    r"^\s*(?:>\s*\*\*YOUR STORY:\*\*|<!--\s*YOUR-STORY:)\s*(?P<prompt>.*?)\s*(?:-->\s*)?$"
 )
 
 
@@ -30,7 +30,7 @@ def find_places(text: str) -> list[Place]:
     """Every marked place in `text`, in order; one per line that carries a marker."""
     places = []
     for number, line in enumerate(text.splitlines(), start=1):
-        match = PLACE_PATTERN.search(line)
+        match = PLACE_PATTERN.match(line)
         if match is not None:
             places.append(Place(line=number, prompt=match["prompt"].strip()))
     return places
