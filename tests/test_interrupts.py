@@ -14,6 +14,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import git
 import pexpect
 import pytest
 
@@ -144,16 +145,24 @@ def test_sigterm_from_outside_at_any_moment_ends_cleanly(workdir: Path, fraction
     child.send_signal(signal.SIGTERM)
     _, stderr = child.communicate(timeout=120)
     entries = sorted(p.name for p in workdir.iterdir())
-    if child.returncode == 0:  # the run was already done: a whole project, nothing else
-        assert entries == ["lecture-recommender"]
-        return
-    if child.returncode == -signal.SIGTERM:  # still starting Python: nothing to clean up
-        assert entries == []
-        return
-    assert child.returncode == 143, stderr
-    assert stderr.strip().splitlines()[-1] == "Interrupted: nothing was written."
     assert "Traceback" not in stderr
-    assert entries == []
+    # Never a staging folder, never half a project: nothing, or the whole committed one.
+    assert entries in ([], ["lecture-recommender"])
+    if entries:
+        assert git.Repo(workdir / "lecture-recommender").head.commit.message.startswith(
+            "Initial commit from portfoliokit"
+        )
+    if child.returncode == 0:  # the run was already done
+        assert entries
+    elif child.returncode == -signal.SIGTERM:
+        pass  # Python still starting, or already shutting down: no handler, nothing half-done
+    else:
+        assert child.returncode == 143, stderr
+        last = stderr.strip().splitlines()[-1]
+        if entries:  # the signal came after the project was in place
+            assert last == "Interrupted: lecture-recommender was already created."
+        else:
+            assert last == "Interrupted: nothing was written."
 
 
 def spawn(workdir: Path, *args: str) -> pexpect.spawn:
