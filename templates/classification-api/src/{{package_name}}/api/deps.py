@@ -1,29 +1,80 @@
-"""Dependencies shared by the routes, as `Annotated` aliases."""
+"""The loaded model as the routes see it, and the dependency that hands it to them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 
-from ..fastpath import FastScorer
+from ..artefact import LoadedModel
+from ..core.service import served_model
+from ..data import FeatureSchema
+from ..fastpath import FastScorer, Scored
+from .schemas import ModelInfo
 
 
 @dataclass(frozen=True)
 class ServingModel:
+    """The verified artefact compiled for serving, with what every response repeats."""
+
     scorer: FastScorer
     metadata: dict[str, Any]
+    version: str
+    calibrated: bool
+    positive_class: str
+    actions: tuple[str, str]  # (negative, positive)
 
-    @property
-    def version(self) -> str:
-        return str(self.metadata["model_version"])
+    @classmethod
+    def from_loaded(cls, loaded: LoadedModel) -> ServingModel:
+        metadata = loaded.metadata
+        schema = FeatureSchema.from_dict(metadata["feature_schema"])
+        actions = metadata["actions"]
+        return cls(
+            scorer=FastScorer.from_model(loaded.estimator, schema),
+            metadata=metadata,
+            version=str(metadata["model_version"]),
+            calibrated=is_calibrated(metadata),
+            positive_class=str(metadata["classes"]["positive"]),
+            actions=(str(actions["negative"]), str(actions["positive"])),
+        )
+
+    def info(self) -> ModelInfo:
+        return ModelInfo.model_validate(
+            {
+                **self.metadata,
+                "calibrated": self.calibrated,
+                "score_kind": "probability" if self.calibrated else "score",
+            }
+        )
+
+    def answer(self, scored: Scored) -> dict[str, Any]:
+        """The JSON body of one prediction (the `Prediction` schema)."""
+        return {
+            "score": scored.score,
+            "calibrated": self.calibrated,
+            "positive_class": self.positive_class,
+            "flagged": scored.flagged,
+            "decision": self.actions[scored.flagged],
+            "threshold": self.scorer.threshold,
+            "reasons": [
+                {"feature": r.feature, "value": r.value, "contribution": r.contribution}
+                for r in scored.reasons
+            ],
+            "model_version": self.version,
+        }
+
+
+def is_calibrated(metadata: dict[str, Any]) -> bool:
+    """True only when training recorded that the served scores are calibrated."""
+    calibration = metadata.get("calibration")
+    if isinstance(calibration, dict):
+        return calibration.get("calibrated") is True
+    return metadata.get("calibrated") is True
 
 
 def get_model(request: Request) -> ServingModel:
-    model = getattr(request.app.state, "model", None)
-    if model is None:
-        raise HTTPException(status_code=503, detail="model not loaded yet")
+    model = served_model(request)
     assert isinstance(model, ServingModel)
     return model
 

@@ -1,31 +1,26 @@
-"""App factory: routes, error handling, and the lifespan that loads the model.
+"""App factory: the family's service skeleton with this project's routes and demo page.
 
 Start with `uvicorn --factory <package>.api.main:create_app`. Building the app reads only
-the model metadata (to type the request schema); the artefact itself is verified and
-loaded in the lifespan, and a failed check stops the service from starting.
+the model metadata (to type the request schema) and the config; the artefact itself is
+verified and loaded in the lifespan, and a failed check stops the service from starting.
 """
 
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi import FastAPI
 
 from ..artefact import ArtefactError, load_model
 from ..config import load_config
+from ..core.demo import DecisionControl, demo_router
+from ..core.service import create_service
 from ..data import FeatureSchema
-from ..fastpath import FastScorer
-from .deps import ServingModel
+from .deps import ServingModel, is_calibrated
+from .example import example_case
 from .routes import build_router
-from .schemas import batch_model, record_model
+from .schemas import ModelInfo, batch_model, record_model
 from .settings import Settings, get_settings
-
-logger = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -38,49 +33,47 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ) from exc
     cfg = load_config(settings.config_path)
     schema = FeatureSchema.from_dict(metadata["feature_schema"])
-    record = record_model(schema, cfg.api.range_margin)
+    example = example_case(cfg, schema)
+    record = record_model(schema, cfg.api.range_margin, example.record)
     batch = batch_model(record, cfg.api.max_batch)
+    positive = str(metadata["classes"]["positive"])
+    calibrated = is_calibrated(metadata)
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    def load() -> ServingModel:
         loaded = load_model(settings.model_path, settings.metadata_path, settings.expected_sha256)
-        app.state.model = ServingModel(FastScorer.from_model(loaded.estimator), loaded.metadata)
-        logger.info("model %s loaded", app.state.model.version)
-        yield
-        app.state.model = None
+        return ServingModel.from_loaded(loaded)
 
-    app = FastAPI(
-        title=f"{metadata['classes']['positive']!r} classifier",
-        summary="Cost-aware decisions from the model trained by this project's pipeline.",
-        version=str(metadata["model_version"]),
-        lifespan=lifespan,
+    costs = metadata["costs"]
+    where = (
+        f"line {example.line} of {metadata['data_file']}, from the held-out test rows"
+        if example.held_out
+        else "a typical case built from the training ranges (the data is not here)"
     )
-    app.state.model = None
-    app.include_router(build_router(record, batch, cfg.api.max_batch))
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(Exception, _internal_error)
-    return app
-
-
-async def _validation_error(request: Request, exc: Exception) -> Response:
-    """Malformed JSON is a 400; a well-formed body that breaks the schema a 422.
-
-    The 422 lists where and what (`loc`, `msg`, `type`) but does not echo the input back:
-    echoing could leak data into logs, and a non-finite number (`Infinity` is accepted
-    by Python's JSON parser) cannot even be serialised in the reply.
-    """
-    assert isinstance(exc, RequestValidationError)
-    errors = exc.errors()
-    if any(err.get("type") == "json_invalid" for err in errors):
-        return JSONResponse(status_code=400, content={"detail": "request body is not valid JSON"})
-    detail = [
-        {"loc": list(err.get("loc", ())), "msg": str(err.get("msg", "")), "type": err.get("type")}
-        for err in errors
-    ]
-    return JSONResponse(status_code=422, content={"detail": detail})
-
-
-async def _internal_error(request: Request, exc: Exception) -> Response:
-    # Log the traceback for the operator; never send it to the client.
-    logger.exception("unhandled error on %s", request.url.path)
-    return JSONResponse(status_code=500, content={"detail": "internal error"})
+    demo = demo_router(
+        request_model=record,
+        example=example.record,
+        predict_path="/predict",
+        title=f"{positive!r} classifier: try a case",
+        intro=f"Prefilled with {where}. Change any field and score it again.",
+        decision=DecisionControl(
+            threshold=float(metadata["threshold"]),
+            cost_ratio=float(costs["false_negative"]) / float(costs["false_positive"]),
+            score_field="score",
+            score_label=f"Probability of {positive!r}" if calibrated else f"Score for {positive!r}",
+            flagged_field="flagged",
+            decision_field="decision",
+            positive_action=str(metadata["actions"]["positive"]),
+            negative_action=str(metadata["actions"]["negative"]),
+            reasons_field="reasons",
+            reasons_label=f"Main reasons toward {metadata['actions']['positive']!r}",
+        ),
+    )
+    return create_service(
+        title=f"{positive!r} classifier",
+        summary="Cost-aware decisions, with reasons, from the model this project trained.",
+        version=str(metadata["model_version"]),
+        load=load,
+        info_model=ModelInfo,
+        max_body_bytes=settings.max_body_bytes,
+        routers=[build_router(record, batch, cfg.api.max_batch), demo],
+    )

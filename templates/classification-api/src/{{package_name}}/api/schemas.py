@@ -14,12 +14,29 @@ from pydantic_core import PydanticCustomError
 from ..data import FeatureSchema, NumericFeature
 
 
+class ReasonCode(BaseModel):
+    feature: str = Field(description="The feature (request field) behind this reason.")
+    value: Any = Field(description="This case's value of it (null: unknown, imputed).")
+    contribution: float = Field(
+        description="How far this value raised the log-odds of the positive decision above "
+        "the lowest this feature allows; reasons are sorted by it, largest first."
+    )
+
+
 class Prediction(BaseModel):
-    probability: float = Field(description="Probability of the positive class.")
+    score: float = Field(
+        description="The model's score for the positive class, 0 to 1; a calibrated "
+        "probability only when `calibrated` is true (see GET /model)."
+    )
+    calibrated: bool = Field(description="Whether `score` may be read as a probability.")
     positive_class: str = Field(description="The class the model flags.")
-    flagged: bool = Field(description="True when probability >= threshold.")
+    flagged: bool = Field(description="True when score >= threshold.")
     decision: str = Field(description="The action that follows from the decision.")
     threshold: float
+    reasons: list[ReasonCode] = Field(
+        description="Up to four features that pushed this case toward the positive "
+        "decision, largest first (adverse-action style); empty when none did."
+    )
     model_version: str
 
 
@@ -29,17 +46,63 @@ class BatchPrediction(BaseModel):
     predictions: list[Prediction]
 
 
-class Message(BaseModel):
-    detail: str
+class Classes(BaseModel):
+    negative: str
+    positive: str
 
 
-class Health(BaseModel):
-    status: str
+class Actions(BaseModel):
+    negative: str
+    positive: str
 
 
-class Ready(BaseModel):
-    status: str
+class CostsInfo(BaseModel):
+    false_positive: float
+    false_negative: float
+
+
+class NumericInfo(BaseModel):
+    name: str
+    integer: bool
+    minimum: float
+    maximum: float
+    nullable: bool = False
+
+
+class CategoricalInfo(BaseModel):
+    name: str
+    categories: list[str]
+
+
+class FeatureSchemaInfo(BaseModel):
+    numeric: list[NumericInfo]
+    categorical: list[CategoricalInfo]
+
+
+class ModelInfo(BaseModel):
+    """What is being served, from the metadata saved beside the artefact."""
+
+    model_config = ConfigDict(protected_namespaces=())
+
     model_version: str
+    model_name: str
+    trained_at: str
+    data_file: str
+    data_sha256: str
+    git_commit: str | None
+    threshold: float
+    calibrated: bool
+    score_kind: Literal["probability", "score"]
+    classes: Classes
+    actions: Actions
+    costs: CostsInfo
+    headline_metrics: dict[str, Any] = Field(
+        description="Cross-validated figures from training (see reports/evaluation.md)."
+    )
+    feature_schema: FeatureSchemaInfo
+    artefact_sha256: str
+    trusted_types: list[str]
+    versions: dict[str, str]
 
 
 def _number(value: Any) -> Any:
@@ -64,15 +127,26 @@ def bounds(feature: NumericFeature, margin: float) -> tuple[float, float]:
     """Accepted range: the training range widened by `margin` of its width on each side.
 
     A value far outside what the model saw would be extrapolated silently; refusing it
-    is safer. A feature never negative in training stays non-negative.
+    is safer. A feature always positive in training (an age, an amount, a duration) is
+    widened on a log scale by `margin` of its log-range, so its bounds stay positive
+    and plausible (ages 19 to 75 become 17 to 86, never 0); a feature never negative
+    stays non-negative. Whole-number features get whole-number bounds, rounded inward.
     """
-    width = (feature.maximum - feature.minimum) or abs(feature.maximum) or 1.0
-    low, high = feature.minimum - margin * width, feature.maximum + margin * width
-    if feature.minimum >= 0:
-        low = max(low, 0.0)
+    if margin < 0:
+        raise ValueError(f"[api] range_margin must not be negative, not {margin}")
+    if feature.minimum > 0:
+        log_low, log_high = math.log(feature.minimum), math.log(feature.maximum)
+        widen = margin * (log_high - log_low)
+        low, high = math.exp(log_low - widen), math.exp(log_high + widen)
+    else:
+        width = feature.maximum - feature.minimum
+        low, high = feature.minimum - margin * width, feature.maximum + margin * width
+        if feature.minimum == 0:
+            low = 0.0
     if feature.integer:
-        return float(math.floor(low)), float(math.ceil(high))
-    return low, high
+        low, high = float(math.ceil(low)), float(math.floor(high))
+    # Never narrower than what training saw, whatever the rounding.
+    return min(low, feature.minimum), max(high, feature.maximum)
 
 
 def field_name(column: str, taken: set[str]) -> str:
@@ -86,16 +160,25 @@ def field_name(column: str, taken: set[str]) -> str:
     return name
 
 
-def record_model(schema: FeatureSchema, margin: float) -> type[BaseModel]:
+def record_model(
+    schema: FeatureSchema, margin: float, example: dict[str, Any] | None = None
+) -> type[BaseModel]:
+    """The request body for one case; `example` (a real held-out case) documents it."""
     fields: dict[str, Any] = {}
     taken: set[str] = set()
+    pct = f"{margin * 100:g}%"
     for feature in schema.numeric:
         low, high = bounds(feature, margin)
-        seen = f"training range {feature.minimum:g} to {feature.maximum:g}"
+        scale = "log-range" if feature.minimum > 0 else "width"
+        seen = (
+            f"accepted {low:g} to {high:g}: the training range {feature.minimum:g} to "
+            f"{feature.maximum:g} widened by {pct} of its {scale} on each side"
+        )
         if feature.integer:
             kind: Any = Annotated[
                 int, Field(ge=int(low), le=int(high)), BeforeValidator(_whole_number)
             ]
+            seen += "; a whole number"
         else:
             kind = Annotated[float, Field(ge=low, le=high), BeforeValidator(_number)]
         if feature.nullable:
@@ -111,9 +194,12 @@ def record_model(schema: FeatureSchema, margin: float) -> type[BaseModel]:
             options,
             Field(alias=cat.name, description="one of the categories seen in training"),
         )
+    config = ConfigDict(extra="forbid", strict=False)
+    if example:
+        config["json_schema_extra"] = {"examples": [example]}
     return create_model(
         "Record",
-        __config__=ConfigDict(extra="forbid", strict=False),
+        __config__=config,
         **fields,
     )
 

@@ -1,21 +1,18 @@
-"""Service settings, from environment variables prefixed `API_` (e.g. `API_MODEL_PATH`)."""
+"""Service settings: the family's `API_*` variables plus this project's config file."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from ..core.service import ServiceSettings
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="API_")
+class Settings(ServiceSettings):
+    """`API_MODEL_PATH`, `API_METADATA_PATH`, `API_EXPECTED_SHA256`, `API_MAX_BODY_BYTES`,
+    and `API_CONFIG_PATH` (the config.toml whose [api] table sets limits and margins)."""
 
-    model_path: Path = Path("models/model.skops")
-    metadata_path: Path = Path("models/model.json")
     config_path: Path = Path("config.toml")
-    # Pin the artefact's sha256 here to not trust the hash stored beside the model.
-    expected_sha256: str | None = None
 
 
 @lru_cache

@@ -1,0 +1,225 @@
+"""HTTP benchmarks against a real uvicorn server on 127.0.0.1, with a trivial baseline.
+
+Absolute latencies swing on a shared machine, so every run also serves a trivial FastAPI
+endpoint (`create_trivial_app`: accepts a JSON object, returns a constant) with the same
+server settings (`SERVER_OPTIONS`) and the same load, in rounds that alternate between
+the two servers, and reports the ratios. Every loop is bounded in count and both servers
+are stopped when the run ends, however it ends.
+
+    comparison = compare(f"{package}.api.main:create_app", "/predict", bodies, env=env)
+    comparison.service.rps, comparison.throughput_ratio, comparison.p50_ratio
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from fastapi import FastAPI
+
+from .bench import Timing
+
+# One worker, quiet logs, no access log: the server settings both apps are measured with.
+SERVER_OPTIONS = ("--workers", "1", "--log-level", "warning", "--no-access-log")
+TRIVIAL_FACTORY = f"{__name__}:create_trivial_app"
+TRIVIAL_PATH = "/trivial"
+
+
+def create_trivial_app() -> FastAPI:
+    """The baseline: `POST /trivial` takes any JSON object and returns a constant."""
+    app = FastAPI(title="trivial baseline")
+
+    @app.post(TRIVIAL_PATH)
+    async def trivial(body: dict[str, Any]) -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/ready")
+    async def ready() -> dict[str, str]:
+        return {"status": "ready"}
+
+    return app
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serve(
+    factory: str, env: Mapping[str, str] | None = None, timeout: float = 60.0
+) -> Iterator[int]:
+    """Run `uvicorn --factory FACTORY` on 127.0.0.1 until `/ready` answers 200; the port.
+
+    The server is terminated (then killed, if it lingers) when the block ends.
+    """
+    port = free_port()
+    command = [
+        sys.executable, "-m", "uvicorn", "--factory", factory,
+        "--host", "127.0.0.1", "--port", str(port), *SERVER_OPTIONS,
+    ]  # fmt: skip
+    server = subprocess.Popen(command, env={**os.environ, **(env or {})})
+    try:
+        _wait_ready(port, server, timeout)
+        yield port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=15)
+
+
+def _wait_ready(port: int, server: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("the server exited during start-up; its output is above")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/ready")
+            status = conn.getresponse().status
+            conn.close()
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"the server was not ready within {timeout:.0f} s")
+
+
+def post_many(port: int, path: str, bodies: Sequence[bytes], n: int) -> tuple[list[float], int]:
+    """`n` POSTs over one keep-alive connection, cycling through `bodies`.
+
+    Returns each request's latency in milliseconds and the number of errors (any status
+    but 200, or a broken connection, which is then reopened).
+    """
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {"Content-Type": "application/json"}
+    times: list[float] = []
+    errors = 0
+    clock = time.perf_counter_ns
+    for i in range(n):
+        start = clock()
+        try:
+            conn.request("POST", path, body=bodies[i % len(bodies)], headers=headers)
+            response = conn.getresponse()
+            response.read()
+            errors += response.status != 200
+        except (OSError, http.client.HTTPException):
+            errors += 1
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        times.append((clock() - start) / 1e6)
+    conn.close()
+    return times, errors
+
+
+@dataclass(frozen=True)
+class Load:
+    """One server under load: a single client, then `clients` at once."""
+
+    single: Timing
+    concurrent: Timing
+    clients: int
+    requests: int
+    errors: int
+    rps: float
+
+
+@dataclass(frozen=True)
+class LoadPlan:
+    """How much load, per round: bounded counts only."""
+
+    rounds: int = 3
+    warmup: int = 200
+    single: int = 1_000
+    clients: int = 4
+    per_client: int = 500
+
+
+def _round(port: int, path: str, bodies: Sequence[bytes], plan: LoadPlan) -> dict[str, Any]:
+    single, single_errors = post_many(port, path, bodies, plan.single)
+    results: list[tuple[list[float], int]] = [([], 0)] * plan.clients
+
+    def client(k: int) -> None:
+        results[k] = post_many(port, path, [*bodies[k:], *bodies[:k]], plan.per_client)
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(plan.clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    return {
+        "single": single,
+        "concurrent": [ms for times, _ in results for ms in times],
+        "errors": single_errors + sum(e for _, e in results),
+        "rps": plan.clients * plan.per_client / elapsed,
+    }
+
+
+def _combine(rounds: list[dict[str, Any]], plan: LoadPlan) -> Load:
+    return Load(
+        single=Timing.of(np.concatenate([r["single"] for r in rounds])),
+        concurrent=Timing.of(np.concatenate([r["concurrent"] for r in rounds])),
+        clients=plan.clients,
+        requests=sum(len(r["single"]) + len(r["concurrent"]) for r in rounds),
+        errors=sum(r["errors"] for r in rounds),
+        # The median round: one disturbed round on a shared machine does not decide it.
+        rps=float(np.median([r["rps"] for r in rounds])),
+    )
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The service and the trivial baseline under the same load, in the same run."""
+
+    service: Load
+    trivial: Load
+    plan: LoadPlan
+
+    @property
+    def throughput_ratio(self) -> float:
+        """Service throughput over baseline throughput (1.0 = as fast as a no-op)."""
+        return self.service.rps / self.trivial.rps
+
+    @property
+    def p50_ratio(self) -> float:
+        """Service single-client p50 over the baseline's (1.0 = no added latency)."""
+        return self.service.single.p50 / self.trivial.single.p50
+
+
+def compare(
+    factory: str,
+    path: str,
+    bodies: Sequence[bytes],
+    env: Mapping[str, str] | None = None,
+    plan: LoadPlan | None = None,
+) -> Comparison:
+    """Load `factory`'s `path` and the trivial baseline alike, alternating by round."""
+    plan = plan or LoadPlan()
+    trivial_bodies = list(bodies)  # the same JSON objects: the same bytes to read and parse
+    with ExitStack() as stack:
+        service_port = stack.enter_context(serve(factory, env))
+        trivial_port = stack.enter_context(serve(TRIVIAL_FACTORY, env))
+        post_many(service_port, path, bodies, plan.warmup)
+        post_many(trivial_port, TRIVIAL_PATH, trivial_bodies, plan.warmup)
+        service_rounds, trivial_rounds = [], []
+        for _ in range(plan.rounds):
+            service_rounds.append(_round(service_port, path, bodies, plan))
+            trivial_rounds.append(_round(trivial_port, TRIVIAL_PATH, trivial_bodies, plan))
+    return Comparison(_combine(service_rounds, plan), _combine(trivial_rounds, plan), plan)

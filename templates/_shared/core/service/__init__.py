@@ -1,0 +1,27 @@
+"""The family's HTTP service skeleton; see `app.create_service` for the way in.
+
+Public surface: `create_service`, `served_model`, `ServedModel` (app); `ServiceSettings`
+(settings); `ServiceError`, `ERROR_RESPONSES`, `error_response` (errors); `BodySizeLimit`
+(limits); `Health`, `Ready`, `ErrorBody`, `ErrorDetail` (schemas).
+"""
+
+from .app import ServedModel, create_service, served_model
+from .errors import ERROR_RESPONSES, ServiceError, error_response
+from .limits import BodySizeLimit
+from .schemas import ErrorBody, ErrorDetail, Health, Ready
+from .settings import ServiceSettings
+
+__all__ = [
+    "ERROR_RESPONSES",
+    "BodySizeLimit",
+    "ErrorBody",
+    "ErrorDetail",
+    "Health",
+    "Ready",
+    "ServedModel",
+    "ServiceError",
+    "ServiceSettings",
+    "create_service",
+    "error_response",
+    "served_model",
+]

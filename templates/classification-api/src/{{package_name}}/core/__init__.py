@@ -1,1 +1,0 @@
-"""The family core shared by every portfoliokit project: statistics, markers."""
