@@ -164,7 +164,7 @@ def markdown(
             f"{verdict(rps_ok)}. Errors: {errors} of "
             f"{s.requests + b.requests:,} requests.",
             "",
-            "| against the trivial endpoint | ratio | goal |",
+            "| against the trivial endpoint (median of the rounds' ratios) | ratio | goal |",
             "|---|---|---|",
             f"| throughput, {s.clients} clients | {c.throughput_ratio:.2f}x | "
             f"{goal_text(ratio_ok, 'at least {:g}x'.format(GOALS['throughput_ratio']))} |",

@@ -76,4 +76,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         info_model=ModelInfo,
         max_body_bytes=settings.max_body_bytes,
         routers=[build_router(record, batch, cfg.api.max_batch), demo],
+        body_models=[record, batch],
     )
