@@ -9,8 +9,8 @@ from pathlib import Path
 
 from .artefact import ArtefactError
 from .config import Config, ConfigError, load_config
+from .core.markers import MarkerError
 from .data import DataValidationError
-from .markers import MarkerError
 
 STAGES = ("data", "train", "evaluate", "report", "all", "bench")
 

@@ -18,8 +18,7 @@ from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_s
 
 from . import figures
 from .artefact import load_model
-from .config import Config
-from .costs import (
+from .binary.costs import (
     Costs,
     Counts,
     confusion_counts,
@@ -29,6 +28,7 @@ from .costs import (
     row_costs,
     trivial_policy_costs,
 )
+from .config import Config
 from .prepare import load_split
 from .stats import bootstrap_indices, bootstrap_mean, calibration_bins
 
@@ -118,7 +118,7 @@ def headline_metrics(
     """Headline test metrics, each count-based one with a paired bootstrap interval."""
     counts = confusion_counts(y, flagged)
     model_rows = row_costs(y, flagged, costs)
-    trivial = trivial_policy_costs(y, costs)
+    trivial = trivial_policy_costs(np.zeros((len(y), 1)), y, costs)
     best_trivial = min(trivial, key=lambda k: trivial[k])
     trivial_rows = row_costs(y, np.full_like(y, 1 if best_trivial == "flag_all" else 0), costs)
     half_rows = row_costs(y, flag(proba, 0.5), costs)
@@ -265,7 +265,7 @@ def cost_per_1k(y_true: Any, y_pred: Any, *, costs: Costs) -> float:
 
 
 def _baselines(y: Any, proba: Any, costs: Costs) -> dict[str, float]:
-    trivial = trivial_policy_costs(y, costs)
+    trivial = trivial_policy_costs(np.zeros((len(y), 1)), y, costs)
     half = expected_cost(confusion_counts(y, flag(proba, 0.5)), costs)
     return {
         "flag_all": _r(trivial["flag_all"] * 1000, 3),

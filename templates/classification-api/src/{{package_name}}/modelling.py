@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 from typing import Any
 
 from sklearn.compose import ColumnTransformer
@@ -11,7 +10,6 @@ from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import make_scorer
 from sklearn.model_selection import (
     FixedThresholdClassifier,
     StratifiedKFold,
@@ -20,7 +18,7 @@ from sklearn.model_selection import (
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from .costs import Costs, bayes_threshold, negative_cost_score
+from .binary.costs import Costs, bayes_threshold, cost_scorer
 
 # Listed from simplest to most complex: model selection prefers the earlier of two
 # candidates whose costs are within one standard error of each other.
@@ -68,11 +66,6 @@ def candidate(name: str, numeric: Sequence[str], categorical: Sequence[str], see
     if name not in estimators:
         raise ValueError(f"unknown candidate {name!r}; choose from {', '.join(CANDIDATES)}")
     return Pipeline([("pre", preprocessor(numeric, categorical)), ("model", estimators[name])])
-
-
-def cost_scorer(costs: Costs) -> Any:
-    """A scorer for hard decisions: minus the expected cost per decision."""
-    return make_scorer(partial(negative_cost_score, costs=costs), response_method="predict")
 
 
 def folds(n_splits: int, seed: int) -> StratifiedKFold:

@@ -12,8 +12,8 @@ import json
 from typing import Any
 
 from .config import Config
+from .core.markers import splice_file
 from .figures import FIGURES
-from .markers import splice_file
 
 MODEL_NAMES = {
     "dummy": "a constant baseline (DummyClassifier)",

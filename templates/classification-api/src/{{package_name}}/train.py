@@ -22,10 +22,10 @@ from sklearn.metrics import brier_score_loss
 from sklearn.model_selection import FixedThresholdClassifier, cross_val_predict, cross_validate
 
 from .artefact import save_model
+from .binary.costs import Costs, bayes_threshold, cost_scorer
 from .config import Config
-from .costs import Costs, bayes_threshold
 from .data import Dataset, infer_schema
-from .modelling import candidate, cost_scorer, decision_model, fitted_threshold, folds
+from .modelling import candidate, decision_model, fitted_threshold, folds
 from .prepare import load_split
 from .stats import calibration_bins, cv_interval
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from {{ package_name }}.markers import (
+from {{ package_name }}.core.markers import (
     END,
     START,
     MarkerError,

@@ -1,0 +1,67 @@
+"""Calibration measured and fixed (binary/calibration.py): known answers."""
+
+import numpy as np
+import pytest
+
+from {{ package_name }}.binary.calibration import (
+    Sigmoid,
+    calibration_error,
+    cross_validated_calibration,
+    fit_sigmoid,
+    measure,
+    reliability,
+)
+from {{ package_name }}.binary.threshold import HeldOut
+
+
+def test_reliability_bins_carry_counts_and_wilson_rates() -> None:
+    bins = reliability([0, 1, 0, 1], [0.1, 0.2, 0.8, 0.9], n_bins=2)
+    assert [b.n for b in bins] == [2, 2]
+    assert [b.mean_score for b in bins] == pytest.approx([0.15, 0.85])
+    assert [b.observed.estimate for b in bins] == [0.5, 0.5]
+    assert bins[0].observed.denominator == 2
+    # |0.5 - 0.15| and |0.5 - 0.85|, each weighted by 2 of 4 rows
+    assert calibration_error(bins) == pytest.approx(0.35)
+
+
+def test_measure_by_hand() -> None:
+    result = measure([0, 1], [0.2, 0.6], n_bins=2)
+    assert result.brier == pytest.approx((0.2**2 + 0.4**2) / 2)
+    assert result.calibration_error == pytest.approx((0.2 + 0.4) / 2)
+    assert (result.mean_score, result.positive_rate) == pytest.approx((0.4, 0.5))
+
+
+def test_sigmoid_of_calibrated_scores_is_the_identity() -> None:
+    rng = np.random.default_rng(0)
+    p = rng.uniform(0.02, 0.98, size=50_000)
+    y = (rng.uniform(size=p.size) < p).astype(int)
+    fitted = fit_sigmoid(y, p)
+    assert fitted.slope == pytest.approx(1.0, abs=0.05)
+    assert fitted.intercept == pytest.approx(0.0, abs=0.05)
+
+
+def test_sigmoid_fixes_overconfident_scores_and_keeps_decisions() -> None:
+    rng = np.random.default_rng(1)
+    p = rng.uniform(0.05, 0.95, size=20_000)
+    y = (rng.uniform(size=p.size) < p).astype(int)
+    logit = np.log(p / (1 - p))
+    overconfident = 1 / (1 + np.exp(-3 * logit))
+    fitted = fit_sigmoid(y, overconfident)
+    assert measure(y, fitted.apply(overconfident)).calibration_error < 0.02
+    assert measure(y, overconfident).calibration_error > 0.1
+    t = 0.3
+    same = (overconfident >= t) == (fitted.apply(overconfident) >= fitted.apply(np.array([t]))[0])
+    assert same.all()
+
+
+def test_cross_validated_calibration_fits_on_the_other_folds_only() -> None:
+    rng = np.random.default_rng(2)
+    p = rng.uniform(0.05, 0.95, size=600)
+    y = (rng.uniform(size=p.size) < p).astype(np.int64)
+    rows = np.arange(600)
+    folds = [HeldOut(0, r, y[r], p[r]) for r in np.array_split(rows, 3)]
+    out = cross_validated_calibration(folds)
+    others = np.concatenate([folds[1].rows, folds[2].rows])
+    expected = fit_sigmoid(y[others], p[others]).apply(p[folds[0].rows])
+    assert out[0].scores == pytest.approx(expected)
+    assert isinstance(Sigmoid(1.0, 0.0).apply([0.3])[0], float)

@@ -1,0 +1,82 @@
+"""Threshold choice on held-out folds (binary/threshold.py): known answers, no leaks."""
+
+import numpy as np
+import pytest
+
+from {{ package_name }}.binary.costs import Costs, bayes_threshold, flag, row_costs
+from {{ package_name }}.binary.threshold import (
+    HeldOut,
+    best_threshold,
+    cross_validated_row_costs,
+    fold_curves,
+    study,
+    threshold_by_cost_ratio,
+    threshold_grid,
+)
+
+COSTS = Costs(1.0, 5.0)
+
+
+def _folds(n_repeats: int = 2, n_folds: int = 3, n: int = 300, seed: int = 0) -> list[HeldOut]:
+    rng = np.random.default_rng(seed)
+    p = rng.uniform(size=n)
+    y = (rng.uniform(size=n) < p).astype(np.int64)
+    folds = []
+    for r in range(n_repeats):
+        order = np.random.default_rng(seed + r).permutation(n)
+        for rows in np.array_split(order, n_folds):
+            folds.append(HeldOut(r, rows.astype(np.int64), y[rows], p[rows]))
+    return folds
+
+
+def test_best_threshold_is_the_middle_of_the_cheapest_flat_stretch() -> None:
+    grid = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
+    assert best_threshold(np.array([[3.0, 1.0, 1.0, 1.0, 2.0]]), grid) == 0.5
+    # the mean over folds decides, not any single fold
+    curves = np.array([[1.0, 2.0, 3.0, 4.0, 5.0], [9.0, 2.0, 3.0, 4.0, 5.0]])
+    assert best_threshold(curves, grid) == 0.25
+
+
+def test_study_compares_tuned_formula_and_half_as_measured_options() -> None:
+    folds = _folds()
+    grid = threshold_grid()
+    result = study(folds, grid, COSTS)
+    names = [o.name for o in result.options]
+    assert names == ["cost-tuned", "formula C_fp/(C_fp+C_fn)", "0.5"]
+    assert result.options[1].threshold == pytest.approx(bayes_threshold(COSTS), abs=1e-6)
+    tuned = result.options[0]
+    assert tuned.cost == pytest.approx(fold_curves(folds, grid, COSTS).mean(axis=0).min())
+    assert all(o.cost_low <= o.cost <= o.cost_high for o in result.options)
+    assert tuned.cost <= min(o.cost for o in result.options[1:])
+    assert len(result.by_repeat) == 2 and result.spread[0] <= result.spread[1]
+
+
+def test_each_fold_is_decided_by_a_threshold_tuned_on_the_other_folds() -> None:
+    folds = _folds(n_repeats=1, n_folds=3)
+    grid = threshold_grid()
+    costs = cross_validated_row_costs(folds, grid, COSTS, 300)
+    first = folds[0]
+    threshold = best_threshold(fold_curves(folds[1:], grid, COSTS), grid)
+    assert costs[0, first.rows] == pytest.approx(
+        row_costs(first.y, flag(first.scores, threshold), COSTS)
+    )
+    # relabelling the fold's own rows leaves its threshold, hence its decisions, unchanged
+    flipped = [HeldOut(0, first.rows, 1 - first.y, first.scores), *folds[1:]]
+    again = cross_validated_row_costs(flipped, grid, COSTS, 300)
+    assert again[0, first.rows] == pytest.approx(
+        row_costs(1 - first.y, flag(first.scores, threshold), COSTS)
+    )
+
+
+def test_folds_must_cover_every_row() -> None:
+    folds = _folds(n_repeats=1)
+    with pytest.raises(ValueError, match="cover every"):
+        cross_validated_row_costs(folds[:2], threshold_grid(), COSTS, 300)
+
+
+def test_a_dearer_false_negative_lowers_the_threshold() -> None:
+    rows = threshold_by_cost_ratio(_folds(), threshold_grid(), COSTS, [0.4, 1.0, 4.0])
+    ratios = [r for r, _ in rows]
+    thresholds = [t for _, t in rows]
+    assert ratios == pytest.approx([2.0, 5.0, 20.0])
+    assert thresholds[0] > thresholds[1] > thresholds[2]
