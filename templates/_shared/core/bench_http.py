@@ -82,6 +82,33 @@ def serve(
             server.wait(timeout=15)
 
 
+@contextmanager
+def serve_app(app: Any, timeout: float = 60.0) -> Iterator[str]:
+    """Serve an app object with uvicorn on 127.0.0.1 in a thread; its base URL.
+
+    For tests that build the app themselves (settings, a temporary model). The server
+    runs its lifespan, so the model is loaded as in production, and stops at the end.
+    """
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + timeout
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the server did not start; its log is above")
+            time.sleep(0.02)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
 def _wait_ready(port: int, server: subprocess.Popen[bytes], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
