@@ -111,11 +111,13 @@ SHIPPED_NOTE = (
 
 
 def mark_as_shipped(performance: Path) -> None:
-    """Timings travel with the template: say whose machine they are from."""
-    head, blank, rest = performance.read_text(encoding="utf-8").partition("\n\n- Machine:")
-    if SHIPPED_NOTE.rstrip("\n") not in head:
-        head += "\n\n" + SHIPPED_NOTE.rstrip("\n")
-    performance.write_text(head + blank + rest, encoding="utf-8")
+    """Timings travel with the template: say whose machine they are from (third paragraph,
+    after the title and the bench's own first line)."""
+    paragraphs = performance.read_text(encoding="utf-8").split("\n\n")
+    note = SHIPPED_NOTE.rstrip("\n")
+    if note not in paragraphs:
+        paragraphs.insert(2, note)
+    performance.write_text("\n\n".join(paragraphs), encoding="utf-8")
 
 
 def copy_reports(project: Path, template: Path) -> None:

@@ -79,7 +79,7 @@ def test_the_text_speaks_of_the_configured_file_and_marks_what_to_write(
     data_card = (project / "docs" / "data_card.md").read_text(encoding="utf-8")
     for text in (readme, data_readme, data_card):
         assert "data/churn.csv" in text
-        assert "YOUR-STORY" in text
+        assert "**YOUR STORY:**" in text
     assert not (project / "examples").exists()
     assert not (project / "reports").exists()
     assert "Hofmann" in data_readme  # the demo file keeps its attribution while it is there
