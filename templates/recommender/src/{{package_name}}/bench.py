@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import resource
+import shutil
 import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -21,7 +23,7 @@ import numpy as np
 from . import report
 from .config import Config
 from .core.bench import Timing, machine, timed, verdict
-from .core.bench_http import LoadPlan, compare_get
+from .core.bench_http import LoadPlan, compare_get, serve
 from .evaluation import evaluate_model
 from .models import build
 from .prepare import evaluation_fold, load_split
@@ -70,7 +72,9 @@ def run(cfg: Config) -> str:
         "API_METADATA_PATH": str(cfg.paths.model_metadata("bundle")),
         "API_CONFIG_PATH": str(cfg.paths.readme.parent / "config.toml"),
     }
-    http = compare_get(f"{__package__}.api.main:create_app", paths, env=env, plan=HTTP_PLAN)
+    factory = f"{__package__}.api.main:create_app"
+    http = compare_get(factory, paths, env=env, plan=HTTP_PLAN)
+    screenshot = demo_screenshot(factory, env, cfg.paths.figures_dir / "demo.png")
     results = {
         "machine": machine(),
         "k": k,
@@ -79,6 +83,7 @@ def run(cfg: Config) -> str:
         "models": models,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "served_model": service.served,
+        "demo_screenshot": screenshot,
         "http": {
             "path": "/recommendations/{user_id}?k=" + str(k),
             "single_ms": _summary(http.service.single),
@@ -98,6 +103,31 @@ def run(cfg: Config) -> str:
     if cfg.paths.metrics.is_file():
         report.run(cfg)  # the reports that show timings read them from bench.json
     return text
+
+
+def demo_screenshot(factory: str, env: dict[str, str], path: Path) -> str:
+    """A PNG of the demo page with its first example user, or why there is none.
+
+    Fixed window size and example, so the same models give the same picture.
+    """
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return "not taken: Playwright is not installed (`make install` adds it)"
+    if chromium is None:
+        return "not taken: no Chromium found on PATH"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with serve(factory, env) as port, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 760})
+            page.goto(f"http://127.0.0.1:{port}/demo")
+            page.wait_for_selector("#status[data-state=done]", timeout=10_000)
+            page.screenshot(path=str(path))
+        finally:
+            browser.close()
+    return f"reports/figures/{path.name}"
 
 
 def _fit_seconds(name: str, params: dict[str, Any], interactions: Any) -> float:

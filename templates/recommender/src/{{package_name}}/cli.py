@@ -15,10 +15,13 @@ from .bundle import BundleError
 from .config import Config, ConfigError, load_config
 from .core.markers import MarkerError
 from .data import DataValidationError
+from .movielens import DownloadError
 from .split import SplitError
 
 STAGES = ("data", "train", "evaluate", "report", "all", "bench")
-USER_ERRORS = (ConfigError, DataValidationError, SplitError, BundleError, MarkerError)
+USER_ERRORS = (
+    ConfigError, DataValidationError, SplitError, BundleError, MarkerError, DownloadError,
+)  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -41,11 +44,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     rec = commands.add_parser("recommend", help="top-k recommendations for one user")
     rec.add_argument("--user", required=True, help="a user ID from the data")
     rec.add_argument("--k", type=int, default=None, help="how many (default from config.toml)")
+    ml = commands.add_parser(
+        "data-movielens", help="download MovieLens ml-latest-small and write its config"
+    )
+    ml.add_argument("--url", default=None, help="where to download from (default: GroupLens)")
+    ml.add_argument("--sha256", default=None, help="pin the archive's sha256")
     sim = commands.add_parser("similar", help="items that go with one item")
     sim.add_argument("--item", required=True, help="an item ID from the data")
     sim.add_argument("--k", type=int, default=None, help="how many (default from config.toml)")
     args = parser.parse_args(argv)
     try:
+        if args.command == "data-movielens":
+            return _movielens(args)
         cfg = load_config(args.config)
         if args.command in ("recommend", "similar"):
             return _serve_once(cfg, args)
@@ -60,6 +70,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    return 0
+
+
+def _movielens(args: argparse.Namespace) -> int:
+    from . import movielens
+
+    config = args.config.resolve()
+    got = movielens.download(
+        config.parent, config, url=args.url or movielens.URL, sha256=args.sha256
+    )
+    print(
+        f"data-movielens: {got.rows:,} ratings in {got.ratings.relative_to(config.parent)} "
+        f"(archive sha256 {got.sha256[:16]}…); run it with "
+        f"`python -m {__package__} --config {got.config.name} all`"
+    )
     return 0
 
 

@@ -37,7 +37,7 @@ def run(cfg: Config) -> list[str]:
     )
     changed = []
     targets = {
-        cfg.paths.readme: readme_block(m, "reports/"),
+        cfg.paths.readme: readme_block(m, "reports/", bench),
         cfg.paths.docs_dir / "model_card.md": model_card_block(m, "../reports/"),
         cfg.paths.docs_dir / "data_card.md": data_card_block(m),
         cfg.paths.docs_dir / DECISION_RECORD: decision_block(m, bench),
@@ -185,7 +185,19 @@ def selection_sentence(m: dict[str, Any]) -> str:
 # --- documents ----------------------------------------------------------------------
 
 
-def readme_block(m: dict[str, Any], prefix: str) -> str:
+def readme_block(m: dict[str, Any], prefix: str, bench: dict[str, Any] | None = None) -> str:
+    shot = bench.get("demo_screenshot", "") if bench else ""
+    demo = (
+        [
+            "The demo page (`make serve`, then http://127.0.0.1:8000/demo): a "
+            f"{m['wording']['user']}'s history beside the lists of two models.",
+            "",
+            f"![The demo page]({prefix}figures/demo.png)",
+            "",
+        ]
+        if shot.endswith(".png")
+        else []
+    )
     return "\n".join(
         [
             provenance(m),
@@ -196,6 +208,7 @@ def readme_block(m: dict[str, Any], prefix: str) -> str:
             "",
             f"![{figures.FIGURES['accuracy_vs_coverage']}]({prefix}figures/accuracy_vs_coverage.png)",
             "",
+            *demo,
             f"The trade-off analysis is in [`reports/tradeoffs.md`]({prefix}tradeoffs.md), the "
             f"full evaluation (all k, paired differences, segments, cold start) in "
             f"[`reports/evaluation.md`]({prefix}evaluation.md); every number above is in "
