@@ -7,6 +7,9 @@ e.g. `classification-api` or `recommender`.
 portfoliokit itself runs no ML: a project generated with default answers shows results
 because they were produced here, by the generated project's own pipeline. This script
 
+0. brings the template's uv.lock.jinja up to date with its pyproject.toml.jinja
+   (scripts/template_locks.py: versions already locked stay unless the dependencies
+   changed), so that the results come from, and ship with, the locked versions,
 1. renders the template with its default answers into a temporary folder,
 2. runs its verbs `install`, `all` and `bench` there (`python tasks.py VERB`),
 3. copies `reports/` (metrics, evaluation, performance, figures) into the template's
@@ -67,11 +70,12 @@ class BakeError(RuntimeError):
     """The bake cannot go on; the message says why."""
 
 
-def render(template_id: str, destination: Path) -> None:
+def render(template_id: str, destination: Path, **answers: str) -> None:
+    """Render a template with its default answers, except those given."""
     run_copy(
         str(TEMPLATES),
         str(destination),
-        data={"template_id": template_id, **ANSWERS},
+        data={"template_id": template_id, **ANSWERS, **answers},
         defaults=True,
         quiet=True,
     )
@@ -209,6 +213,16 @@ def main(argv: list[str] | None = None) -> int:
     if not template.is_dir():
         print(f"error: no template {args.template_id!r} under {TEMPLATES}", file=sys.stderr)
         return 2
+    import template_locks  # here: it imports this module's render()
+
+    try:
+        stored = template / template_locks.LOCK_TEMPLATE
+        before = stored.read_bytes() if stored.exists() else b""
+        after = template_locks.lock_template(args.template_id).read_bytes()
+    except (OSError, template_locks.LockError) as exc:
+        print(f"error: cannot lock {args.template_id}: {exc}", file=sys.stderr)
+        return 1
+    print(f"lock: {'updated' if after != before else 'unchanged'}")
     workdir = Path(tempfile.mkdtemp(prefix="bake-"))
     try:
         project = workdir / "project"

@@ -5,21 +5,30 @@
     python3 scripts/dev.py test -m "not slow"   # ARGS go to the verb's last command
 
 `make VERB` runs the same. Every verb first makes sure that .venv holds portfoliokit with
-its test extra, and rebuilds it when pyproject.toml is newer than the last install. Only
-the standard library is used, so a fresh machine needs nothing but Python 3.11+ and git.
+its test extra at the versions in uv.lock, and re-installs when pyproject.toml or uv.lock
+is newer than the last install. It installs with uv (`uv sync --locked`), taken from PATH
+or fetched with pip into .tools/; when uv cannot be had, or INSTALLER=pip is set, with pip
+pinned to the same versions. The installer is the one every generated project's
+`tasks.py install` runs (templates/_shared/tasks/install.py). Only the standard library is
+used, so a fresh machine needs nothing but Python 3.11+ and git.
 """
 
 from __future__ import annotations
 
 import os
+import runpy
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv"
 PY = str(VENV / ("Scripts" if os.name == "nt" else "bin") / "python")
 INSTALLED = VENV / ".installed"
+INSTALLER_CODE = ROOT / "templates" / "_shared" / "tasks" / "install.py"
 CHECKED = ["src", "tests", "benchmarks", "scripts"]
 
 # verb -> (what it does, the commands it runs over .venv)
@@ -41,6 +50,10 @@ VERBS: dict[str, tuple[str, list[list[str]]]] = {
         "Measure `portfoliokit new` against plain Copier into docs/performance.md",
         [[PY, "benchmarks/bench_new.py"]],
     ),
+    "lock": (
+        "Update uv.lock and every template's uv.lock.jinja after a dependency change",
+        [[PY, "scripts/template_locks.py"]],
+    ),
     "bake": (
         "Re-run classification-api's pipeline, ship its results in the template, verify",
         [[PY, "scripts/bake_results.py", "classification-api", "--verify"]],
@@ -50,22 +63,43 @@ VERBS: dict[str, tuple[str, list[list[str]]]] = {
 
 def run(command: list[str]) -> int:
     print("$ " + " ".join(command), flush=True)
-    return subprocess.call(command, cwd=ROOT)
+    return subprocess.call(command, cwd=ROOT, env=with_tools_on_path())
+
+
+def with_tools_on_path() -> dict[str, str]:
+    """The environment, with the uv fetched into .tools/ on PATH (unless INSTALLER=pip), so
+    that the projects a verb generates use it instead of fetching their own."""
+    tools = ROOT / ".tools" / "uv" / ("Scripts" if os.name == "nt" else "bin")
+    if os.environ.get("INSTALLER") == "pip" or shutil.which("uv") or not tools.is_dir():
+        return dict(os.environ)
+    return os.environ | {"PATH": f"{tools}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+def installer() -> dict[str, Any]:
+    """The functions of the generated projects' installer, run here for portfoliokit."""
+    import ensurepip
+    import importlib.util
+    import tomllib  # after main's version check: Python 3.11+
+
+    names = {"os": os, "shutil": shutil, "subprocess": subprocess, "sys": sys}
+    names |= {"tomllib": tomllib, "Path": Path, "Callable": Callable, "ensurepip": ensurepip}
+    names |= {"importlib": importlib}
+    return runpy.run_path(str(INSTALLER_CODE), init_globals=names)
 
 
 def ensure_venv() -> int:
-    """Create or refresh .venv when pyproject.toml changed since the last install."""
-    pyproject = ROOT / "pyproject.toml"
-    if INSTALLED.exists() and INSTALLED.stat().st_mtime >= pyproject.stat().st_mtime:
-        return 0
-    for command in (
-        [sys.executable, "-m", "venv", str(VENV)],
-        [PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
-        [PY, "-m", "pip", "install", "--quiet", "-e", ".[test]"],
+    """Install .venv when pyproject.toml or uv.lock changed since the last install."""
+    wanted = os.environ.get("INSTALLER", "")
+    inputs = [ROOT / "pyproject.toml", ROOT / "uv.lock"]
+    if (
+        INSTALLED.exists()
+        and INSTALLED.read_text(encoding="utf-8") == wanted
+        and all(INSTALLED.stat().st_mtime >= path.stat().st_mtime for path in inputs)
     ):
-        if code := run(command):
-            return code
-    INSTALLED.touch()
+        return 0
+    if code := installer()["install"](ROOT, "test", "python3 scripts/dev.py lock"):
+        return int(code)
+    INSTALLED.write_text(wanted, encoding="utf-8")
     return 0
 
 
@@ -83,6 +117,8 @@ def main(argv: list[str]) -> int:
     if sys.version_info < (3, 11):  # noqa: UP036 - run by whatever python3 the user has
         print("dev.py: portfoliokit needs Python 3.11 or newer; run it with one.", file=sys.stderr)
         return 2
+    if verb == "lock" and (code := installer()["lock"](ROOT, "--upgrade" in extra)):
+        return int(code)  # portfoliokit's own lock first: ensure_venv needs one that matches
     if code := ensure_venv():
         return code
     *commands, last = VERBS[verb][1]

@@ -22,7 +22,10 @@ def main(argv: list[str]) -> int:
     if verb not in VERBS:
         print(f"tasks.py: no verb {verb!r}; `python3 tasks.py help` lists them.", file=sys.stderr)
         return 2
-    for command in VERBS[verb][1]:
+    action = VERBS[verb][1]
+    if callable(action):
+        return action()
+    for command in action:
         args = filled(command, options)
         print("$ " + " ".join(args), flush=True)
         code = subprocess.call(args, cwd=ROOT)
