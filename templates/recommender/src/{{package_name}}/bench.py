@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import resource
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from . import report
 from .config import Config
 from .core.bench import Timing, machine, timed, verdict
 from .core.bench_http import LoadPlan, compare_get, serve
+from .core.demo.browser import find_browser, open_browser, screenshot
 from .evaluation import evaluate_model
 from .models import build
 from .prepare import evaluation_fold, load_split
@@ -108,25 +108,14 @@ def run(cfg: Config) -> str:
 def demo_screenshot(factory: str, env: dict[str, str], path: Path) -> str:
     """A PNG of the demo page with its first example user, or why there is none.
 
-    Fixed window size and example, so the same models give the same picture.
+    The family's browser machinery fixes the window, scale and fonts, and the page shows
+    a fixed example, so the same models give the same picture.
     """
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        return "not taken: Playwright is not installed (`make install` adds it)"
-    if chromium is None:
-        return "not taken: no Chromium found on PATH"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with serve(factory, env) as port, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1100, "height": 760})
-            page.goto(f"http://127.0.0.1:{port}/demo")
-            page.wait_for_selector("#status[data-state=done]", timeout=10_000)
-            page.screenshot(path=str(path))
-        finally:
-            browser.close()
+    found = find_browser()
+    if isinstance(found, str):
+        return f"not taken: {found}"
+    with serve(factory, env) as port, open_browser(found) as driver:
+        screenshot(driver, f"http://127.0.0.1:{port}/demo", path, "#status[data-state=done]")
     return f"reports/figures/{path.name}"
 
 

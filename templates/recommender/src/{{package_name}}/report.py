@@ -308,6 +308,21 @@ def served_against_others(m: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def http_sentence(bench: dict[str, Any]) -> str:
+    h, goal = bench["http"], bench["goals"]["http_p50_ms"]
+    p50 = h["single_ms"]["p50"]
+    met = p50 < goal and h["errors"] == 0
+    return (
+        f"- Over HTTP (`GET {h['path']}`, uvicorn, one worker, 127.0.0.1): p50 {p50:.2f} ms "
+        f"for one client, {h['rps']:,.0f} requests/s with {h['clients']} clients, "
+        f"{h['errors']} errors in {h['requests']:,} requests: "
+        + ("meets" if met else "**misses**")
+        + f" the {goal:g} ms goal. A trivial FastAPI endpoint on the same machine and load "
+        f"answered in {h['trivial_single_ms']['p50']:.2f} ms, so that much of the figure is "
+        "the web stack, not the model."
+    )
+
+
 def serving_cost(m: dict[str, Any], bench: dict[str, Any] | None) -> str:
     if bench is None:
         return (
@@ -329,6 +344,8 @@ def serving_cost(m: dict[str, Any], bench: dict[str, Any] | None) -> str:
             f"| {_name(name)} | {t['fit_seconds']:.2f} s | {t['top_k_ms']['p50']:.3f} / "
             f"{t['top_k_ms']['p99']:.3f} ms | {_mb(m['models'][name]['memory_bytes'])} |"
         )
+    if "http" in bench:
+        rows += ["", http_sentence(bench)[2:]]
     return "\n".join(rows) + "\n"
 
 
@@ -583,7 +600,7 @@ def _served_timing(bench: dict[str, Any] | None, served: str, k: int) -> str:
 
 def latency_goals(m: dict[str, Any], bench: dict[str, Any]) -> str:
     goal = bench["goals"]["top_k_p50_ms"]
-    lines = []
+    lines = [http_sentence(bench)] if "http" in bench else []
     for name in m["models"]:
         t = bench["models"].get(name)
         if t is None:

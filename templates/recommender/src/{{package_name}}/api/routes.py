@@ -1,14 +1,17 @@
 """Routes: a user's recommendations and history, an item's similar items.
 
 The handlers are `async`: a top-k list takes a fraction of a millisecond of numpy, less
-than the hop to a worker thread would cost. No `from __future__ import annotations`
+than the hop to a worker thread would cost. They answer with the model's JSON directly
+(`_json`): the response model is built once, typed and documented in the OpenAPI schema,
+and not validated a second time on the way out. No `from __future__ import annotations`
 here: FastAPI reads the annotations at runtime.
 """
 
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
+from pydantic import BaseModel
 
 from ..core.service import ERROR_RESPONSES, ServiceError, served_model
 from ..service import Result, UnknownItemError
@@ -41,18 +44,20 @@ def build_router(candidates: list[str], default_k: int, max_k: int) -> APIRouter
         user_id: ID,
         k: K = default_k,
         model: Model = None,
-    ) -> Recommendations:
+    ) -> Response:
         """Top-k items the user has not interacted with; a labelled fallback if unknown."""
         served: ServingModel = served_model(request)
         result = served.core.recommend(user_id, k, model=model)
-        return Recommendations(
-            user_id=user_id,
-            model=result.model,
-            model_version=served.version,
-            k=k,
-            fallback=result.fallback,
-            fallback_reason=result.reason,
-            items=_ranked(result),
+        return _json(
+            Recommendations(
+                user_id=user_id,
+                model=result.model,
+                model_version=served.version,
+                k=k,
+                fallback=result.fallback,
+                fallback_reason=result.reason,
+                items=_ranked(result),
+            )
         )
 
     @router.get("/similar/{item_id}", response_model=SimilarItems, responses=NOT_FOUND)
@@ -61,16 +66,18 @@ def build_router(candidates: list[str], default_k: int, max_k: int) -> APIRouter
         item_id: ID,
         k: K = default_k,
         model: Model = None,
-    ) -> SimilarItems:
+    ) -> Response:
         """Items that go with `item_id`; 404 for an item outside the catalogue."""
         served: ServingModel = served_model(request)
         try:
             result = served.core.similar(item_id, k, model=model)
         except UnknownItemError as exc:
             raise ServiceError(404, "not_found", str(exc)) from exc
-        return SimilarItems(
-            item_id=item_id, model=result.model, model_version=served.version, k=k,
-            items=_ranked(result),
+        return _json(
+            SimilarItems(
+                item_id=item_id, model=result.model, model_version=served.version, k=k,
+                items=_ranked(result),
+            )
         )  # fmt: skip
 
     @router.get("/users/{user_id}/history", response_model=History, responses=NOT_FOUND)
@@ -84,6 +91,10 @@ def build_router(candidates: list[str], default_k: int, max_k: int) -> APIRouter
         )
 
     return router
+
+
+def _json(body: BaseModel) -> Response:
+    return Response(body.model_dump_json(), media_type="application/json")
 
 
 def _ranked(result: Result) -> list[Recommendation]:
