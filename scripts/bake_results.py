@@ -1,6 +1,8 @@
 """Bake a template's demo results into the template, from a real run.
 
-    python scripts/bake_results.py classification-api [--verify] [--keep]
+    python scripts/bake_results.py TEMPLATE_ID [--verify] [--keep]
+
+e.g. `classification-api` or `recommender`.
 
 portfoliokit itself runs no ML: a project generated with default answers shows results
 because they were produced here, by the generated project's own pipeline. This script
@@ -47,8 +49,16 @@ BAKED = re.compile(
     r"(?P<head>\{# baked-results[^#]*#\}\n\{% raw %\}\n)(?P<body>.*?)(?P<tail>\n\{% endraw %\})",
     re.DOTALL,
 )
-SHIPPED_REPORTS = ("metrics.json", "evaluation.md", "performance.md")
-COMPARED = ("README.md", "reports/metrics.json", "reports/evaluation.md", "docs")
+# Every Markdown and JSON report the run wrote is shipped (metrics.json, evaluation.md,
+# performance.md; the recommender's tradeoffs.md and bench.json too), with the figures.
+SHIPPED_SUFFIXES = (".json", ".md")
+COMPARED = (
+    "README.md",
+    "reports/metrics.json",
+    "reports/evaluation.md",
+    "reports/tradeoffs.md",
+    "docs",
+)
 ANSWERS = {
     "author_name": "Demo Author",
     "author_email": "demo@example.org",
@@ -126,9 +136,11 @@ def copy_reports(project: Path, template: Path) -> None:
     if target.exists():
         shutil.rmtree(target)
     (target / "figures").mkdir(parents=True)
-    for name in SHIPPED_REPORTS:
-        shutil.copy2(source / name, target / name)
-    mark_as_shipped(target / "performance.md")
+    for report in sorted(source.iterdir()):
+        if report.suffix in SHIPPED_SUFFIXES:
+            shutil.copy2(report, target / report.name)
+    if (target / "performance.md").exists():
+        mark_as_shipped(target / "performance.md")
     for png in sorted((source / "figures").glob("*.png")):
         shutil.copy2(png, target / "figures" / png.name)
 
@@ -163,6 +175,8 @@ def check_rerender(template_id: str, project: Path, workdir: Path) -> None:
     render(template_id, again)
     for name in COMPARED:
         left, right = project / name, again / name
+        if not left.exists():  # e.g. a template without reports/tradeoffs.md
+            continue
         if left.is_dir():
             cmp = filecmp.dircmp(left, right)
             if cmp.diff_files or cmp.left_only or cmp.right_only:
@@ -188,8 +202,9 @@ def verify(template_id: str, workdir: Path) -> None:
     for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "init"]):
         subprocess.run(command, cwd=project, check=True, env=env)
     run_verbs(project, "install", "all")
+    compared = [name for name in COMPARED if (project / name).exists()]
     diff = subprocess.run(
-        ["git", "diff", "--exit-code", "--stat", "--", *COMPARED],
+        ["git", "diff", "--exit-code", "--stat", "--", *compared],
         cwd=project,
         capture_output=True,
         text=True,

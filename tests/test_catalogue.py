@@ -41,11 +41,19 @@ def test_common_questions_come_first_and_have_help(template_id: str) -> None:
 
 
 def test_classification_api_asks_its_own_questions_and_others_do_not() -> None:
-    own = {"dataset_path", "target_column", "positive_class", "subgroup_columns",
+    own = {"target_column", "positive_class", "subgroup_columns",
            "cost_false_positive", "cost_false_negative"}  # fmt: skip
     assert own <= {q.name for q in questions_for("classification-api") if q.asked}
     for other in ("nlp-pipeline", "recommender"):
         assert not own & {q.name for q in questions_for(other)}
+
+
+def test_recommender_asks_its_own_questions_and_shares_dataset_path() -> None:
+    own = {"user_column", "item_column", "rating_column", "time_column", "positive_threshold"}
+    asked = {q.name for q in questions_for("recommender") if q.asked}
+    assert own | {"dataset_path"} <= asked
+    assert "dataset_path" in {q.name for q in questions_for("classification-api") if q.asked}
+    assert not own & {q.name for q in questions_for("classification-api")}
 
 
 def test_unknown_template_lists_the_valid_ids() -> None:

@@ -11,6 +11,10 @@ checked before skops even opens the file, so a truncated or altered file fails l
     loaded = load(Path("models/model.skops"), Path("models/model.json"),
                   trusted_types=TRUSTED_TYPES)
     loaded.estimator, loaded.metadata
+
+An artefact that is not a skops file (e.g. numpy arrays saved without pickle) gets the
+same staging, hash and check through `save_bytes` and `verified_metadata`; skops is
+imported only by the functions that need it.
 """
 
 from __future__ import annotations
@@ -22,8 +26,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import skops.io as sio
 
 
 class ArtefactError(RuntimeError):
@@ -49,6 +51,8 @@ def sha256_of(path: Path) -> str:
 
 def unreviewed_types(model_path: Path, trusted_types: Sequence[str]) -> list[str]:
     """Types the skops file needs beyond skops' defaults and `trusted_types`, sorted."""
+    import skops.io as sio
+
     needed = sio.get_untrusted_types(file=model_path)
     return sorted(set(needed) - set(trusted_types))
 
@@ -70,6 +74,8 @@ def save(
     `artefact`, `artefact_sha256`, `trusted_types` (a record of the list used) and
     `model_version` (`<model_name>-<first 12 hex of the sha256>`). Returns it.
     """
+    import skops.io as sio
+
     model_path.parent.mkdir(parents=True, exist_ok=True)
     staged = model_path.with_name(model_path.name + ".partial")
     try:
@@ -99,6 +105,64 @@ def save(
     return full
 
 
+def save_bytes(
+    payload: bytes, model_path: Path, metadata_path: Path, metadata: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Write an artefact given as bytes and its metadata, as `save` does for skops files.
+
+    Both files are staged beside their final names and renamed into place, the metadata
+    last; the metadata gains `artefact`, `artefact_sha256` and `model_version`. Returns it.
+    """
+    model_path.parent.mkdir(parents=True, exist_ok=True)
+    staged = model_path.with_name(model_path.name + ".partial")
+    staged_metadata = metadata_path.with_name(metadata_path.name + ".partial")
+    try:
+        staged.write_bytes(payload)
+        digest = sha256_of(staged)
+        full = {
+            **metadata,
+            "artefact": model_path.name,
+            "artefact_sha256": digest,
+            "model_version": f"{metadata.get('model_name', 'model')}-{digest[:12]}",
+        }
+        text = json.dumps(full, indent=2, sort_keys=True) + "\n"
+        staged_metadata.write_text(text, encoding="utf-8")
+        os.replace(staged, model_path)
+        os.replace(staged_metadata, metadata_path)
+    finally:
+        staged.unlink(missing_ok=True)
+        staged_metadata.unlink(missing_ok=True)
+    return full
+
+
+def verified_metadata(
+    model_path: Path, metadata_path: Path, *, expected_sha256: str | None = None
+) -> dict[str, Any]:
+    """The metadata, once the artefact's sha256 matches it (or `expected_sha256`).
+
+    Checks only the file's integrity; what the file may contain is the loader's concern.
+    Every failure is an ArtefactError whose message says what to do.
+    """
+    if not model_path.is_file() or not metadata_path.is_file():
+        raise ArtefactError(
+            f"model artefact not found ({model_path.name} and {metadata_path.name} in "
+            f"{model_path.parent.name}/); train a model first"
+        )
+    try:
+        metadata: dict[str, Any] = json.loads(metadata_path.read_text(encoding="utf-8"))
+        recorded = str(metadata["artefact_sha256"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ArtefactError(f"{metadata_path.name} is not valid model metadata: {exc}") from exc
+    expected = expected_sha256 or recorded
+    actual = sha256_of(model_path)
+    if actual != expected:
+        raise ArtefactError(
+            f"refusing to load {model_path.name}: its sha256 is {actual[:16]}…, expected "
+            f"{expected[:16]}…; the file was altered or corrupted, train the model again"
+        )
+    return metadata
+
+
 def load(
     model_path: Path,
     metadata_path: Path,
@@ -112,23 +176,9 @@ def load(
     hash in the metadata, so someone who can write the model folder cannot swap both
     files. Every failure is an ArtefactError whose message says what to do.
     """
-    if not model_path.is_file() or not metadata_path.is_file():
-        raise ArtefactError(
-            f"model artefact not found ({model_path.name} and {metadata_path.name} in "
-            f"{model_path.parent.name}/); train a model first"
-        )
-    try:
-        metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
-        recorded = str(metadata["artefact_sha256"])
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ArtefactError(f"{metadata_path.name} is not valid model metadata: {exc}") from exc
-    expected = expected_sha256 or recorded
-    actual = sha256_of(model_path)
-    if actual != expected:
-        raise ArtefactError(
-            f"refusing to load {model_path.name}: its sha256 is {actual[:16]}…, expected "
-            f"{expected[:16]}…; the file was altered or corrupted, train the model again"
-        )
+    import skops.io as sio
+
+    metadata = verified_metadata(model_path, metadata_path, expected_sha256=expected_sha256)
     try:
         extra = unreviewed_types(model_path, trusted_types)
         if extra:

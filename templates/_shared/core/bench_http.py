@@ -8,6 +8,9 @@ are stopped when the run ends, however it ends.
 
     comparison = compare(f"{package}.api.main:create_app", "/predict", bodies, env=env)
     comparison.service.rps, comparison.throughput_ratio, comparison.p50_ratio
+
+A service answered by GET (a path per request, e.g. `/recommendations/<user>`) is
+measured the same way with `compare_get`, against the baseline's `GET /trivial`.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -36,11 +39,16 @@ TRIVIAL_PATH = "/trivial"
 
 
 def create_trivial_app() -> FastAPI:
-    """The baseline: `POST /trivial` takes any JSON object and returns a constant."""
+    """The baseline: `POST /trivial` takes any JSON object and returns a constant
+    (`GET /trivial` too, for services answered by GET)."""
     app = FastAPI(title="trivial baseline")
 
     @app.post(TRIVIAL_PATH)
     async def trivial(body: dict[str, Any]) -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get(TRIVIAL_PATH)
+    async def trivial_get() -> dict[str, str]:
         return {"status": "ok"}
 
     @app.get("/ready")
@@ -133,15 +141,27 @@ def post_many(port: int, path: str, bodies: Sequence[bytes], n: int) -> tuple[li
     Returns each request's latency in milliseconds and the number of errors (any status
     but 200, or a broken connection, which is then reopened).
     """
+    return _many(port, "POST", [path], bodies, n)
+
+
+def get_many(port: int, paths: Sequence[str], n: int) -> tuple[list[float], int]:
+    """`n` GETs over one keep-alive connection, cycling through `paths`; as `post_many`."""
+    return _many(port, "GET", paths, None, n)
+
+
+def _many(
+    port: int, method: str, paths: Sequence[str], bodies: Sequence[bytes] | None, n: int
+) -> tuple[list[float], int]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    headers = {"Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json"} if bodies is not None else {}
     times: list[float] = []
     errors = 0
     clock = time.perf_counter_ns
     for i in range(n):
+        body = bodies[i % len(bodies)] if bodies is not None else None
         start = clock()
         try:
-            conn.request("POST", path, body=bodies[i % len(bodies)], headers=headers)
+            conn.request(method, paths[i % len(paths)], body=body, headers=headers)
             response = conn.getresponse()
             response.read()
             errors += response.status != 200
@@ -152,6 +172,10 @@ def post_many(port: int, path: str, bodies: Sequence[bytes], n: int) -> tuple[li
         times.append((clock() - start) / 1e6)
     conn.close()
     return times, errors
+
+
+# Sends `n` requests to the server on `port`, client `k` starting at its own offset.
+Sender = Callable[[int, int, int], tuple[list[float], int]]
 
 
 @dataclass(frozen=True)
@@ -177,12 +201,12 @@ class LoadPlan:
     per_client: int = 200
 
 
-def _round(port: int, path: str, bodies: Sequence[bytes], plan: LoadPlan) -> dict[str, Any]:
-    single, single_errors = post_many(port, path, bodies, plan.single)
+def _round(port: int, send: Sender, plan: LoadPlan) -> dict[str, Any]:
+    single, single_errors = send(port, 0, plan.single)
     results: list[tuple[list[float], int]] = [([], 0)] * plan.clients
 
     def client(k: int) -> None:
-        results[k] = post_many(port, path, [*bodies[k:], *bodies[:k]], plan.per_client)
+        results[k] = send(port, k, plan.per_client)
 
     threads = [threading.Thread(target=client, args=(k,)) for k in range(plan.clients)]
     start = time.perf_counter()
@@ -235,17 +259,50 @@ def compare(
     plan: LoadPlan | None = None,
 ) -> Comparison:
     """Load `factory`'s `path` and the trivial baseline alike, alternating by round."""
-    plan = plan or LoadPlan()
     trivial_bodies = list(bodies)  # the same JSON objects: the same bytes to read and parse
+
+    def service(port: int, k: int, n: int) -> tuple[list[float], int]:
+        return post_many(port, path, [*bodies[k:], *bodies[:k]], n)
+
+    def trivial(port: int, k: int, n: int) -> tuple[list[float], int]:
+        return post_many(port, TRIVIAL_PATH, [*trivial_bodies[k:], *trivial_bodies[:k]], n)
+
+    return _compare(factory, service, trivial, env, plan or LoadPlan())
+
+
+def compare_get(
+    factory: str,
+    paths: Sequence[str],
+    env: Mapping[str, str] | None = None,
+    plan: LoadPlan | None = None,
+) -> Comparison:
+    """`compare` for a service answered by GET: `paths` cycled, the baseline's GET."""
+
+    def service(port: int, k: int, n: int) -> tuple[list[float], int]:
+        return get_many(port, [*paths[k:], *paths[:k]], n)
+
+    def trivial(port: int, k: int, n: int) -> tuple[list[float], int]:
+        return get_many(port, [TRIVIAL_PATH], n)
+
+    return _compare(factory, service, trivial, env, plan or LoadPlan())
+
+
+def _compare(
+    factory: str,
+    service: Sender,
+    trivial: Sender,
+    env: Mapping[str, str] | None,
+    plan: LoadPlan,
+) -> Comparison:
     with ExitStack() as stack:
         service_port = stack.enter_context(serve(factory, env))
         trivial_port = stack.enter_context(serve(TRIVIAL_FACTORY, env))
-        post_many(service_port, path, bodies, plan.warmup)
-        post_many(trivial_port, TRIVIAL_PATH, trivial_bodies, plan.warmup)
+        service(service_port, 0, plan.warmup)
+        trivial(trivial_port, 0, plan.warmup)
         service_rounds, trivial_rounds = [], []
         for _ in range(plan.rounds):
-            service_rounds.append(_round(service_port, path, bodies, plan))
-            trivial_rounds.append(_round(trivial_port, TRIVIAL_PATH, trivial_bodies, plan))
+            service_rounds.append(_round(service_port, service, plan))
+            trivial_rounds.append(_round(trivial_port, trivial, plan))
     pairs = list(zip(service_rounds, trivial_rounds, strict=True))
     return Comparison(
         service=_combine(service_rounds, plan),

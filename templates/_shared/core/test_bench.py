@@ -16,6 +16,8 @@ from {{ package_name }}.core.bench_http import (
     TRIVIAL_PATH,
     LoadPlan,
     compare,
+    compare_get,
+    get_many,
     post_many,
     serve,
 )
@@ -58,3 +60,13 @@ def test_compare_reports_both_servers_under_the_same_load() -> None:
         assert load.requests == 2 * (20 + 2 * 10)
         assert load.single.n == 40 and load.concurrent.n == 40
     assert result.throughput_ratio > 0 and result.p50_ratio > 0
+
+
+def test_a_get_service_is_compared_with_the_baselines_get() -> None:
+    plan = LoadPlan(rounds=1, warmup=2, single=10, clients=2, per_client=5)
+    result = compare_get(TRIVIAL_FACTORY, [TRIVIAL_PATH, TRIVIAL_PATH + "?x=1"], plan=plan)
+    for load in (result.service, result.trivial):
+        assert load.errors == 0 and load.requests == 10 + 2 * 5
+    with serve(TRIVIAL_FACTORY) as port:
+        _, errors = get_many(port, ["/nowhere"], 3)
+    assert errors == 3

@@ -4,6 +4,7 @@ schema and example handed to the page."""
 import re
 from typing import Literal
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
@@ -11,6 +12,7 @@ from pydantic import BaseModel, Field
 from {{ package_name }}.core.demo import (
     DecisionControl,
     demo_router,
+    page_router,
 )
 
 
@@ -66,3 +68,27 @@ def test_the_config_carries_the_schema_example_and_decision() -> None:
     assert config["example"] == {"age": 30, "colour": "blue"}
     assert config["decision"]["threshold"] == 0.2
     assert config["predict_path"] == "/predict"
+
+
+def test_a_projects_own_page_is_served_under_the_same_rules() -> None:
+    app = FastAPI()
+    app.include_router(
+        page_router(
+            page='<script src="{PATH}/page.js"></script>',
+            assets={"page.js": b"console.log(1);", "page.css": b"body {}"},
+            config={"users": ["1", "2"]},
+        )
+    )
+    c = TestClient(app)
+    page = c.get("/demo")
+    assert page.text == '<script src="/demo/page.js"></script>'
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert c.get("/demo/config.json").json() == {"users": ["1", "2"]}
+    assert c.get("/demo/page.js").headers["content-type"].startswith("text/javascript")
+    assert c.get("/demo/page.css").headers["content-type"].startswith("text/css")
+    assert c.get("/demo/other.js").status_code == 404
+
+
+def test_a_page_asset_must_be_a_plain_script_or_style() -> None:
+    with pytest.raises(ValueError, match=r"plain \.js or \.css"):
+        page_router(page="", assets={"../x.js": b""}, config={})

@@ -12,6 +12,7 @@ from {{ package_name }}.core.stats import (
     group_mean_difference,
     mean,
     mean_difference,
+    means,
     rate,
     rate_difference,
     resample_indices,
@@ -169,3 +170,18 @@ def test_the_setting_is_stated_in_one_sentence() -> None:
     )
     with pytest.raises(ValueError):
         Bootstrap(resamples=10)
+
+
+def test_many_means_at_once_equal_bootstrap_of_each_mean_and_stay_paired() -> None:
+    rng = np.random.default_rng(5)
+    a, b = rng.random(300), rng.random(300) ** 2
+    batch = means({"a": a, "b": b, "a - b": a - b, "constant": np.full(300, 0.5)}, SETTING)
+    for name, values in (("a", a), ("b", b), ("a - b", a - b)):
+        one = bootstrap(lambda idx, v=values: v[idx].mean(axis=1), 300, SETTING)
+        assert batch[name].estimate == pytest.approx(one.estimate)
+        assert (batch[name].low, batch[name].high) == pytest.approx((one.low, one.high))
+    assert batch["constant"].bounds == (0.5, 0.5)
+    with pytest.raises(ValueError, match="finite"):
+        means({"x": np.array([1.0, np.nan])}, SETTING)
+    with pytest.raises(ValueError, match="same rows"):
+        means({"x": np.ones(3), "y": np.ones(4)}, SETTING)

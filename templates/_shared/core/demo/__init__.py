@@ -16,6 +16,9 @@ prediction route.
 With a `DecisionControl` the page also shows a cost-ratio slider and the decision the
 same score would get at that ratio (see `DecisionControl`). Shown response fields are
 named by `DecisionControl`; a list of reasons is shown as one line per item.
+
+A project whose page is not a form (e.g. a recommender's user picker) serves its own
+HTML, script and styles under the same rules with `page_router`.
 """
 
 from __future__ import annotations
@@ -108,4 +111,46 @@ def demo_router(
 
     for name in _ASSETS:
         asset_route(name)
+    return router
+
+
+def page_router(
+    *,
+    page: str,
+    assets: Mapping[str, bytes],
+    config: Mapping[str, Any],
+    path: str = "/demo",
+) -> APIRouter:
+    """A project's own self-contained page under the same security headers.
+
+    `GET {path}` serves `page` (with `{PATH}` replaced by `path`), `{path}/config.json`
+    serves `config`, and `{path}/<name>` each asset; an asset's type comes from its
+    suffix (`.js`, `.css`). Nothing else is served, so the page can load nothing else.
+    """
+    types = {".js": "text/javascript", ".css": "text/css"}
+    for name in assets:
+        if "/" in name or not any(name.endswith(s) for s in types):
+            raise ValueError(f"asset {name!r}: give a plain .js or .css file name")
+    html = page.replace("{PATH}", path)
+    payload = dict(config)
+    router = APIRouter(include_in_schema=False)
+
+    @router.get(path)
+    async def own_page() -> Response:
+        return HTMLResponse(html, headers=SECURITY_HEADERS)
+
+    @router.get(f"{path}/config.json")
+    async def own_config() -> Response:
+        return JSONResponse(payload, headers=SECURITY_HEADERS)
+
+    def asset_route(name: str, body: bytes) -> None:
+        media_type = types["." + name.rsplit(".", 1)[1]]
+
+        async def asset() -> Response:
+            return Response(body, media_type=media_type, headers=SECURITY_HEADERS)
+
+        router.add_api_route(f"{path}/{name}", asset, methods=["GET"])
+
+    for name, body in assets.items():
+        asset_route(name, body)
     return router

@@ -1,5 +1,11 @@
-"""Recommender (preview): ranking metrics over a top-k list and held-out items."""
+"""Top-k recommender: leak-free offline evaluation, models against a popularity baseline,
+an accuracy and coverage trade-off, and an API that serves the chosen model."""
 
-from .metrics import ndcg_at_k, precision_at_k, recall_at_k
+from importlib.metadata import PackageNotFoundError, version
 
-__all__ = ["ndcg_at_k", "precision_at_k", "recall_at_k"]
+try:
+    __version__ = version(__name__.replace("_", "-"))
+except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "0.0.0"
+
+__all__ = ["__version__"]

@@ -1,0 +1,215 @@
+"""The project's single source of paths and parameters, read from `config.toml`.
+
+Every stage takes a `Config`; nothing else in the package names a column, a path or a
+parameter. Pointing the pipeline at another CSV of interactions means editing
+`config.toml` only. pydantic validates the file, and `load_config` turns its errors into
+one line that names the key at fault.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+DEFAULT_CONFIG = Path("config.toml")
+MODEL_NAMES = ("most_popular", "item_knn", "ease")
+RANKING_METRICS = ("precision", "recall", "ndcg", "map", "hit_rate", "mrr")
+
+
+class ConfigError(ValueError):
+    """`config.toml` is missing a key or holds a value the pipeline cannot use."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DataConfig(_Section):
+    path: Path
+    user_column: str = Field(min_length=1)
+    item_column: str = Field(min_length=1)
+    rating_column: str = ""
+    positive_threshold: float = 4.0
+    time_column: str = ""
+    time_counts_back: bool = False
+
+
+class SplitConfig(_Section):
+    test_fraction: float = Field(default=0.25, gt=0, lt=1)
+    validation_fraction: float = Field(default=0.25, gt=0, lt=1)
+
+
+class TrainingConfig(_Section):
+    seed: int = 42
+    fit_on: Literal["all", "positive"] = "all"
+    candidates: tuple[Literal["most_popular", "item_knn", "ease"], ...] = (
+        "most_popular",
+        "item_knn",
+        "ease",
+    )
+    item_knn_neighbours: tuple[int, ...] = (20, 50, 100, 200, 400)
+    ease_l2: tuple[float, ...] = (10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0)
+    selection_metric: str = "ndcg@10"
+
+    @field_validator("candidates")
+    @classmethod
+    def _baseline_first(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value or value[0] != "most_popular" or len(set(value)) != len(value):
+            raise ValueError("list most_popular first (the baseline), each model once")
+        return value
+
+    @field_validator("item_knn_neighbours")
+    @classmethod
+    def _positive_neighbours(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if not value or min(value) < 1:
+            raise ValueError("give one or more neighbour counts, each at least 1")
+        return value
+
+    @field_validator("ease_l2")
+    @classmethod
+    def _positive_l2(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if not value or min(value) <= 0:
+            raise ValueError("give one or more regularisation strengths, each above 0")
+        return value
+
+    @field_validator("selection_metric")
+    @classmethod
+    def _known_metric(cls, value: str) -> str:
+        name, _, k = value.partition("@")
+        if name not in RANKING_METRICS or not k.isdigit() or int(k) < 1:
+            raise ValueError(f"use one of {', '.join(RANKING_METRICS)} with @k, e.g. ndcg@10")
+        return value
+
+    @property
+    def selection(self) -> tuple[str, int]:
+        name, _, k = self.selection_metric.partition("@")
+        return name, int(k)
+
+
+class DecisionConfig(_Section):
+    accuracy_tolerance: float = Field(default=0.05, ge=0, lt=1)
+
+
+class EvaluationConfig(_Section):
+    k: tuple[int, ...] = (5, 10, 20)
+    bootstrap_samples: int = Field(default=2000, ge=100)
+    confidence: float = Field(default=0.95, gt=0, lt=1)
+    head_share: float = Field(default=0.2, gt=0, lt=1)
+
+    @field_validator("k")
+    @classmethod
+    def _sorted_ks(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if not value or min(value) < 1 or list(value) != sorted(set(value)):
+            raise ValueError("give list lengths in increasing order, each at least 1")
+        return value
+
+    @property
+    def k_max(self) -> int:
+        return max(self.k)
+
+
+class WordingConfig(_Section):
+    user: str = "user"
+    users: str = "users"
+    item: str = "item"
+    items: str = "items"
+
+
+class ApiConfig(_Section):
+    default_k: int = Field(default=10, ge=1)
+    max_k: int = Field(default=100, ge=1)
+
+
+class Paths(_Section):
+    models_dir: Path = Path("models")
+    reports_dir: Path = Path("reports")
+    processed_dir: Path = Path("data/processed")
+    docs_dir: Path = Path("docs")
+    readme: Path = Path("README.md")
+
+    @property
+    def split(self) -> Path:
+        return self.processed_dir / "split.json"
+
+    @property
+    def split_parts(self) -> Path:
+        return self.processed_dir / "split_parts.npy"
+
+    @property
+    def training_summary(self) -> Path:
+        return self.models_dir / "training.json"
+
+    @property
+    def metrics(self) -> Path:
+        return self.reports_dir / "metrics.json"
+
+    @property
+    def bench_results(self) -> Path:
+        return self.reports_dir / "bench.json"
+
+    @property
+    def figures_dir(self) -> Path:
+        return self.reports_dir / "figures"
+
+    def model(self, name: str) -> Path:
+        return self.models_dir / f"{name}.npz"
+
+    def model_metadata(self, name: str) -> Path:
+        return self.models_dir / f"{name}.json"
+
+
+class Config(_Section):
+    data: DataConfig
+    split: SplitConfig = Field(default_factory=SplitConfig)
+    training: TrainingConfig = Field(default_factory=TrainingConfig)
+    decision: DecisionConfig = Field(default_factory=DecisionConfig)
+    evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
+    wording: WordingConfig = Field(default_factory=WordingConfig)
+    api: ApiConfig = Field(default_factory=ApiConfig)
+    paths: Paths = Field(default_factory=Paths)
+
+    def rooted(self, root: Path) -> Config:
+        """The same config with every relative path resolved against `root`."""
+        p = self.paths
+        paths = Paths(
+            models_dir=root / p.models_dir,
+            reports_dir=root / p.reports_dir,
+            processed_dir=root / p.processed_dir,
+            docs_dir=root / p.docs_dir,
+            readme=root / p.readme,
+        )
+        data = self.data.model_copy(update={"path": root / self.data.path})
+        return self.model_copy(update={"data": data, "paths": paths})
+
+
+def load_config(path: Path = DEFAULT_CONFIG) -> Config:
+    """Read `config.toml`; relative paths in it are taken relative to its folder."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path} not found; run the pipeline from the project folder") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    return parse_config(raw).rooted(path.resolve().parent)
+
+
+def parse_config(raw: dict[str, object]) -> Config:
+    """Build a `Config` from parsed TOML, naming the first key at fault on error."""
+    try:
+        cfg = Config.model_validate(raw)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = [str(part) for part in error["loc"] if not isinstance(part, int)]
+        section = f"[{where[0]}]" if where else "config.toml"
+        key = f" {'.'.join(where[1:])}" if len(where) > 1 else ""
+        raise ConfigError(f"{section}{key}: {error['msg']}") from exc
+    if cfg.api.default_k > cfg.api.max_k:
+        raise ConfigError("[api] default_k must not exceed max_k")
+    if cfg.training.selection[1] > cfg.evaluation.k_max:
+        raise ConfigError(
+            "[training] selection_metric's k must not exceed the largest [evaluation] k"
+        )
+    return cfg
