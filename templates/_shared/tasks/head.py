@@ -9,12 +9,14 @@ the same versions when uv cannot be had or INSTALLER=pip is set.
 import ensurepip
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 PY = str(ROOT / ".venv" / ("Scripts" if os.name == "nt" else "bin") / "python")
