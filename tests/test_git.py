@@ -27,10 +27,9 @@ def test_one_commit_on_main_with_every_file_and_a_clean_tree(
     assert repo.active_branch.name == "main"
     commits = list(repo.iter_commits())
     assert len(commits) == 1
-    assert (
-        commits[0].message.strip()
-        == f"Initial commit from portfoliokit {__version__} ({template_id})"
-    )
+    assert commits[0].summary == f"Initial commit from portfoliokit {__version__} ({template_id})"
+    # The trailer that marks a pristine render for `update`.
+    assert commits[0].message.strip().endswith(f"\n\nTemplate-Render: {template_id} {__version__}")
     assert set(repo.git.ls_files().splitlines()) == tree(project)
     assert not repo.is_dirty(untracked_files=True)
 

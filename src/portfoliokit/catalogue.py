@@ -5,6 +5,7 @@ Reads `templates/catalogue.toml` and the Copier root `templates/copier.yml` (wit
 fast and `new` can check answers before Copier runs.
 """
 
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -50,7 +51,20 @@ class Question:
 
 
 def templates_root() -> Path:
-    """The Copier root: shipped inside the wheel, or `templates/` of a source checkout."""
+    """The Copier root: shipped inside the wheel, or `templates/` of a source checkout.
+
+    `PORTFOLIOKIT_TEMPLATES`, when set, names another root (for template authors trying
+    a template change, e.g. with `update`, and for tests of the lifecycle commands).
+    """
+    override = os.environ.get("PORTFOLIOKIT_TEMPLATES")
+    if override:
+        chosen = Path(override).expanduser()
+        if (chosen / "copier.yml").is_file():
+            return chosen
+        raise PortfolioKitError(
+            f"PORTFOLIOKIT_TEMPLATES={override} has no copier.yml; point it at a templates "
+            "folder or unset it."
+        )
     packaged = Path(__file__).with_name("templates")
     if (packaged / "copier.yml").is_file():
         return packaged

@@ -7,12 +7,15 @@ Heavy modules (Copier, GitPython) are imported inside the commands so that
 import gc
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
 from .errors import PortfolioKitError
+
+if TYPE_CHECKING:
+    from .check import CheckReport
 
 __all__ = ["cli", "main"]
 
@@ -136,6 +139,150 @@ def new_command(
     click.echo("(No make? `python3 tasks.py VERB` runs the same verbs.)")
 
 
+@cli.command("check", short_help="Report what a project still needs before it is shown.")
+@click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the report as JSON (schema portfoliokit-check/1, in the README).",
+)
+@click.option("--run-tests", is_flag=True, help="Also run the project's tests (`tasks.py test`).")
+def check_command(path: Path, as_json: bool, run_tests: bool) -> None:
+    """Check the project at PATH (default: here): places still to write, results, licences,
+    README sections, CI, remote, large files and likely secrets. Exit 1 on any error.
+
+    \b
+    Examples:
+      portfoliokit check
+      portfoliokit check credit-risk-api --run-tests
+      portfoliokit check --json > check.json
+    """
+    import json
+
+    from .check import check_project
+
+    report = check_project(path, run_tests=run_tests)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        _print_check(report)
+    if report.errors:
+        sys.exit(1)
+
+
+def _print_check(report: "CheckReport") -> None:
+    template = f" ({report.template_id} {report.template_version})" if report.template_id else ""
+    click.echo(f"Checked {_project_label(report.project)}{template}.")
+    if report.findings:
+        width = max(len(f.where()) for f in report.findings)
+        width = min(max(width, 5), 40)
+        click.echo(f"{'level':<8} {'where':<{width}} what to do")
+        previous_fix = None
+        for finding in report.findings:
+            message = finding.message if len(finding.message) <= 70 else finding.message[:69] + "…"
+            click.echo(f"{finding.level:<8} {finding.where():<{width}} {message}")
+            if finding.fix != previous_fix:  # said once for a run of alike findings
+                click.echo(f"{'':<8} {'':<{width}}   -> {finding.fix}")
+            previous_fix = finding.fix
+    tests = "" if report.tests_run else " Tests not run (add --run-tests)."
+    click.echo(
+        f"{report.errors} error(s), {report.warnings} warning(s), "
+        f"{report.places} place(s) still to write.{tests}"
+    )
+
+
+@cli.command("publish", short_help="Check a project, then push its main branch to a remote.")
+@click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
+@click.option("--remote", "remote_url", metavar="URL", help="An empty repository to push to.")
+@click.option(
+    "--force", is_flag=True, help="Publish although `check` reports errors (never a secret)."
+)
+@click.option("--github", is_flag=True, help="Create the repository with the GitHub CLI (gh).")
+@click.option("--private", is_flag=True, help="With --github: make the repository private.")
+def publish_command(
+    path: Path, remote_url: str | None, force: bool, github: bool, private: bool
+) -> None:
+    """Push the main branch of the project at PATH (default: here), with upstream tracking.
+
+    First: a clean working tree, no likely secret and no file over 50 MB in any commit to
+    be pushed, and `portfoliokit check` without errors (--force overrides only that).
+    It never force-pushes.
+
+    \b
+    Examples:
+      portfoliokit publish --remote git@github.com:you/credit-risk-api.git
+      portfoliokit publish credit-risk-api --github --private
+      portfoliokit publish    # again, later: pushes to the remote already set
+    """
+    from .publish import PublishRequest, publish
+
+    if private and not github:
+        raise click.UsageError("--private only applies with --github.")
+    result = publish(
+        PublishRequest(
+            path=path,
+            remote_url=remote_url,
+            force=force,
+            github=github,
+            private=private,
+            interactive=sys.stdin.isatty(),
+        )
+    )
+    if result.created_on_github:
+        click.echo(f"Created {result.url} with the GitHub CLI.")
+    click.echo(
+        f"Pushed main ({result.commits} new commit(s)) to {result.url}; "
+        "it is main's upstream, so `git push` sends later commits."
+    )
+    if result.check_errors_overridden:
+        overridden = ", ".join(result.check_errors_overridden)
+        click.echo(f"Published despite check errors (--force): {overridden}.")
+    if result.check_warnings:
+        click.echo(f"`portfoliokit check` lists {result.check_warnings} warning(s) to look at.")
+
+
+@cli.command("update", short_help="Merge the installed template's changes into a project.")
+@click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
+def update_command(path: Path) -> None:
+    """Bring the project at PATH (default: here) up to this portfoliokit's template,
+    keeping your edits (a three-way merge). Needs a clean working tree; works offline
+    and on any clone. The result is staged, not committed: review it, then commit.
+
+    \b
+    Examples:
+      portfoliokit update
+      portfoliokit update credit-risk-api && git -C credit-risk-api diff --cached
+    """
+    from .update import update_project
+
+    result = update_project(path)
+    shown = _project_label(result.path)
+    if result.up_to_date:
+        click.echo(
+            f"{shown} is up to date with the portfoliokit {result.to_version} template "
+            f"({result.template_id}); nothing changed."
+        )
+        return
+    conflicts = set(result.conflicts)
+    click.echo(
+        f"Merged the portfoliokit {result.to_version} template ({result.template_id}) into "
+        f"{shown}, last rendered by {result.from_version}: {len(result.changes)} file(s) "
+        f"changed, {len(conflicts)} conflict(s)."
+    )
+    for status, name in result.changes:
+        click.echo(f"  {'conflict' if name in conflicts else status}  {name}")
+    if conflicts:
+        click.echo(
+            "Resolve the conflicts: edit the <<<<<<< ======= >>>>>>> blocks in the files "
+            "marked conflict (yours above =======, the template's below), `git add` them, "
+            "then `git commit`."
+        )
+    else:
+        click.echo("Review the staged changes with `git diff --cached`, then `git commit`.")
+    click.echo("Nothing is committed yet; `git merge --abort` undoes the update.")
+
+
 def _ask_name(help_text: str, default: str) -> str:
     from .errors import AnswerError
     from .naming import project_names
@@ -157,6 +304,12 @@ def _shown_path(path: Path) -> str:
         return str(path.relative_to(Path.cwd())) or "."
     except ValueError:
         return str(path)
+
+
+def _project_label(path: Path) -> str:
+    """How a project is named in a message: its path, or its folder's name when it is here."""
+    shown = _shown_path(path)
+    return path.name if shown == "." else shown
 
 
 def main() -> None:

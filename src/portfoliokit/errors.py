@@ -10,6 +10,8 @@ __all__ = [
     "DestinationError",
     "GitError",
     "PortfolioKitError",
+    "ProjectError",
+    "PublishError",
     "RenderError",
     "TemplateNotFoundError",
 ]
@@ -37,3 +39,11 @@ class GitError(PortfolioKitError):
 
 class RenderError(PortfolioKitError):
     """Copier failed to render the template."""
+
+
+class ProjectError(PortfolioKitError):
+    """A project is not in a state the command can work on (not a repository, dirty)."""
+
+
+class PublishError(PortfolioKitError):
+    """A project may not be pushed (a check failed), or the push failed."""

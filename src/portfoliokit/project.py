@@ -51,8 +51,15 @@ class ProjectResult:
 
 
 def commit_message(template_id: str) -> str:
-    """The message of a generated project's one commit."""
-    return f"Initial commit from portfoliokit {__version__} ({template_id})"
+    """The message of a generated project's one commit.
+
+    Its trailer marks the commit as a pristine render: `update` merges later renders
+    onto the last such commit.
+    """
+    from .update import render_trailer
+
+    subject = f"Initial commit from portfoliokit {__version__} ({template_id})"
+    return f"{subject}\n\n{render_trailer(template_id)}"
 
 
 def new_project(request: NewProjectRequest, ask_name: NamePrompt | None = None) -> ProjectResult:

@@ -57,4 +57,4 @@ def test_compare_reports_both_servers_under_the_same_load() -> None:
         assert load.errors == 0
         assert load.requests == 2 * (20 + 2 * 10)
         assert load.single.n == 40 and load.concurrent.n == 40
-    assert result.throughput_ratio == result.service.rps / result.trivial.rps
+    assert result.throughput_ratio > 0 and result.p50_ratio > 0

@@ -53,6 +53,12 @@ def test_nothing_is_loaded_from_another_host() -> None:
         assert "@import" not in text
 
 
+def test_the_root_opens_the_page() -> None:
+    response = client().get("/", follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == "/demo"
+
+
 def test_the_config_carries_the_schema_example_and_decision() -> None:
     config = client().get("/demo/config.json").json()
     assert config["schema"]["properties"]["age"]["minimum"] == 18

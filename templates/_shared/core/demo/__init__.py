@@ -26,7 +26,7 @@ from importlib.resources import files
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 # The page may load only what this app serves; inline scripts and styles are refused.
@@ -69,8 +69,10 @@ def demo_router(
     intro: str,
     decision: DecisionControl | None = None,
     path: str = "/demo",
+    at_root: bool = True,
 ) -> APIRouter:
-    """`GET {path}` (the page), `{path}/config.json` (schema, example) and its assets."""
+    """`GET {path}` (the page), `{path}/config.json` (schema, example) and its assets;
+    with `at_root`, `GET /` redirects to the page, so the server's address opens it."""
     package = files(__package__)
     page = (package / "demo.html").read_text(encoding="utf-8").replace("{PATH}", path)
     assets = {name: (package / name).read_bytes() for name in _ASSETS}
@@ -83,6 +85,12 @@ def demo_router(
         "decision": asdict(decision) if decision else None,
     }
     router = APIRouter(include_in_schema=False)
+
+    if at_root:
+
+        @router.get("/")
+        async def root() -> Response:
+            return RedirectResponse(path, status_code=307)
 
     @router.get(path)
     async def demo_page() -> Response:

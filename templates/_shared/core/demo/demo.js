@@ -165,7 +165,8 @@ async function predict() {
     }
     showAnswer(answer);
     status.dataset.state = "answered";
-    status.textContent = "Answered by " + (answer.model_version || "the model") + ".";
+    status.dataset.modelVersion = answer.model_version || "";
+    status.textContent = "Answered.";
   } catch (error) {
     status.dataset.state = "error";
     status.textContent = "The service did not answer: " + error;

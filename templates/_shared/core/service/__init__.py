@@ -1,11 +1,13 @@
 """The family's HTTP service skeleton; see `app.create_service` for the way in.
 
-Public surface: `create_service`, `served_model`, `ServedModel` (app); `ServiceSettings`
-(settings); `ServiceError`, `ERROR_RESPONSES`, `error_response` (errors); `BodySizeLimit`
-(limits); `Health`, `Ready`, `ErrorBody`, `ErrorDetail` (schemas).
+Public surface: `create_service`, `served_model`, `ServedModel` (app); `JsonBody`,
+`json_response` (body); `ServiceSettings` (settings); `ServiceError`, `ERROR_RESPONSES`,
+`error_response` (errors); `BodySizeLimit` (limits); `Health`, `Ready`, `ErrorBody`,
+`ErrorDetail` (schemas).
 """
 
 from .app import ServedModel, create_service, served_model
+from .body import JsonBody, json_response
 from .errors import ERROR_RESPONSES, ServiceError, error_response
 from .limits import BodySizeLimit
 from .schemas import ErrorBody, ErrorDetail, Health, Ready
@@ -17,11 +19,13 @@ __all__ = [
     "ErrorBody",
     "ErrorDetail",
     "Health",
+    "JsonBody",
     "Ready",
     "ServedModel",
     "ServiceError",
     "ServiceSettings",
     "create_service",
     "error_response",
+    "json_response",
     "served_model",
 ]

@@ -11,7 +11,8 @@ It adds `/health` (liveness), `/ready` (the model is loaded), `/model` (typed me
 the family's error shape for every failure, and the body-size limit. `load` runs in the
 lifespan, so importing the app never touches the model and a failed artefact check
 stops the server before it accepts a request. Routes reach the model through
-`served_model(request)`, which answers 503 until it is loaded.
+`served_model(request)`, which answers 503 until it is loaded; hot routes read their
+body through `body.JsonBody` and answer with `body.json_response`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any, Protocol
 from fastapi import APIRouter, FastAPI, Request
 from pydantic import BaseModel
 
+from .body import component_schemas
 from .errors import ERROR_RESPONSES, ServiceError, install_error_handlers
 from .limits import BodySizeLimit
 from .schemas import Health, Ready
@@ -60,10 +62,15 @@ def create_service(
     info_model: type[BaseModel],
     max_body_bytes: int,
     routers: Sequence[APIRouter] = (),
+    body_models: Sequence[type[BaseModel]] = (),
     summary: str | None = None,
     description: str = "",
 ) -> FastAPI:
-    """A FastAPI app with the family's operations routes, errors and body limit."""
+    """A FastAPI app with the family's operations routes, errors and body limit.
+
+    `body_models` are the models of bodies that routes read through `JsonBody`; they
+    are added to the OpenAPI components so that the routes' documentation refers to them.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -78,10 +85,27 @@ def create_service(
     app.state.model = None
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
-    app.include_router(operations_router(info_model))
+    # The project's routes first: a request is matched against routes in order, and the
+    # prediction routes are the hot ones.
     for router in routers:
         app.include_router(router)
+    app.include_router(operations_router(info_model))
+    if body_models:
+        _document_bodies(app, body_models)
     return app
+
+
+def _document_bodies(app: FastAPI, models: Sequence[type[BaseModel]]) -> None:
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = generate()  # FastAPI caches it; adding the same components is idempotent
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in models:
+            components.update(component_schemas(model))
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def operations_router(info_model: type[BaseModel]) -> APIRouter:

@@ -55,10 +55,11 @@ class Scored:
 @dataclass(frozen=True)
 class _Linear:
     intercept: float
-    numeric_weights: tuple[float, ...]
-    numeric_floor: tuple[float, ...]  # lowest contribution over the training range
-    category_weights: tuple[dict[str, float], ...]
-    category_floor: tuple[float, ...]  # smallest category weight
+    # Per numeric feature: name, weight, imputed value, mean, scale, and the lowest
+    # contribution it can make over the training range.
+    numeric_terms: tuple[tuple[str, float, float, float, float, float], ...]
+    # Per categorical feature: name, weight of each category, the smallest weight.
+    category_terms: tuple[tuple[str, dict[str, float], float], ...]
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,9 @@ class FastScorer:
                 offset += len(cats)
         linear = None
         if hasattr(estimator, "coef_") and np.shape(estimator.coef_)[0] == 1:
-            linear = _compile_linear(estimator, numeric, fill, mean, scale, positions, schema)
+            linear = _compile_linear(
+                estimator, numeric, fill, mean, scale, categorical, positions, schema
+            )
         return cls(
             threshold=float(model.threshold),
             numeric=tuple(numeric),
@@ -119,23 +122,24 @@ class FastScorer:
 
     def score_one(self, record: Record) -> Scored:
         """Score, decision and reason codes for one record."""
-        if self.linear is None:
-            return self._score_by_substitution(record)
         lin = self.linear
+        if lin is None:
+            return self._score_by_substitution(record)
         z = lin.intercept
-        amounts: list[tuple[float, str]] = []
-        for j, name in enumerate(self.numeric):
+        # (lowest - contribution, name): sorting these puts the largest amount first.
+        below: list[tuple[float, str]] = []
+        for name, weight, fill, mean, scale, floor in lin.numeric_terms:
             value = record[name]
-            x = self.fill[j] if value is None else float(value)
-            c = lin.numeric_weights[j] * ((x - self.mean[j]) / self.scale[j])
+            x = fill if value is None else float(value)
+            c = weight * ((x - mean) / scale)
             z += c
-            amounts.append((c - lin.numeric_floor[j], name))
-        for j, name in enumerate(self.categorical):
-            c = lin.category_weights[j].get(str(record[name]), 0.0)
+            below.append((floor - c, name))
+        for name, weights, floor in lin.category_terms:
+            c = weights.get(str(record[name]), 0.0)
             z += c
-            amounts.append((c - lin.category_floor[j], name))
+            below.append((floor - c, name))
         score = _expit(z)
-        return Scored(score, score >= self.threshold, self._reasons(record, amounts))
+        return Scored(score, score >= self.threshold, self._reasons(record, below))
 
     def score_many(self, records: Sequence[Record]) -> list[Scored]:
         """`score_one` for each record: a batch answers exactly what single calls do."""
@@ -165,10 +169,14 @@ class FastScorer:
                     X[row, i] = 1.0
         return X
 
-    def _reasons(self, record: Record, amounts: list[tuple[float, str]]) -> tuple[Reason, ...]:
-        # Largest first; ties by name, so the order never depends on column order.
-        ranked = sorted((a for a in amounts if a[0] > 0), key=lambda a: (-a[0], a[1]))
-        return tuple(Reason(name, record[name], a) for a, name in ranked[: self.max_reasons])
+    def _reasons(self, record: Record, below: list[tuple[float, str]]) -> tuple[Reason, ...]:
+        # Largest amount first; ties by name, so the order never depends on column order.
+        below.sort()
+        return tuple(
+            Reason(name, record[name], -negative)
+            for negative, name in below[: self.max_reasons]
+            if negative < 0
+        )
 
     def _score_by_substitution(self, record: Record) -> Scored:
         """Any model: reason amounts by scoring the case with each candidate value."""
@@ -183,9 +191,9 @@ class FastScorer:
         lowest: dict[str, float] = {}
         for name, value in zip(owners, logit[1:], strict=True):
             lowest[name] = min(lowest.get(name, math.inf), float(value))
-        amounts = [(float(logit[0]) - low, name) for name, low in lowest.items()]
+        below = [(low - float(logit[0]), name) for name, low in lowest.items()]
         score = float(proba[0])
-        return Scored(score, score >= self.threshold, self._reasons(record, amounts))
+        return Scored(score, score >= self.threshold, self._reasons(record, below))
 
 
 def candidate_values(schema: FeatureSchema) -> dict[str, list[Any]]:
@@ -206,23 +214,26 @@ def _compile_linear(
     fill: npt.NDArray[np.float64],
     mean: npt.NDArray[np.float64],
     scale: npt.NDArray[np.float64],
+    categorical: list[str],
     positions: list[dict[str, int]],
     schema: FeatureSchema,
 ) -> _Linear:
     coef = np.asarray(estimator.coef_[0], dtype=float)
     ranges = {f.name: (f.minimum, f.maximum) for f in schema.numeric}
-    weights = tuple(float(w) for w in coef[: len(numeric)])
-    floors = []
+    numeric_terms = []
     for j, name in enumerate(numeric):
-        low, high = ranges.get(name, (fill[j], fill[j]))
-        floors.append(min(weights[j] * ((v - mean[j]) / scale[j]) for v in (low, high)))
-    category_weights = tuple({c: float(coef[i]) for c, i in pos.items()} for pos in positions)
+        w, f, m, sc = float(coef[j]), float(fill[j]), float(mean[j]), float(scale[j])
+        low, high = ranges.get(name, (f, f))
+        floor = min(w * ((v - m) / sc) for v in (low, high))
+        numeric_terms.append((name, w, f, m, sc, floor))
+    category_terms = []
+    for name, pos in zip(categorical, positions, strict=True):
+        weights = {c: float(coef[i]) for c, i in pos.items()}
+        category_terms.append((name, weights, min(weights.values())))
     return _Linear(
         intercept=float(estimator.intercept_[0]),
-        numeric_weights=weights,
-        numeric_floor=tuple(float(f) for f in floors),
-        category_weights=category_weights,
-        category_floor=tuple(min(w.values()) for w in category_weights),
+        numeric_terms=tuple(numeric_terms),
+        category_terms=tuple(category_terms),
     )
 
 

@@ -1,11 +1,11 @@
-"""The loaded model as the routes see it, and the dependency that hands it to them."""
+"""The loaded model as the routes see it, and how a route gets it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 
 from ..artefact import LoadedModel
 from ..core.service import served_model
@@ -74,9 +74,7 @@ def is_calibrated(metadata: dict[str, Any]) -> bool:
 
 
 def get_model(request: Request) -> ServingModel:
-    model = served_model(request)
-    assert isinstance(model, ServingModel)
+    """The served model (a 503 until it is loaded); called directly, not via `Depends`,
+    to keep the dependency machinery off the hot path."""
+    model: ServingModel = served_model(request)
     return model
-
-
-ModelDep = Annotated[ServingModel, Depends(get_model)]

@@ -12,7 +12,7 @@ import json
 from fastapi import FastAPI
 
 from ..artefact import ArtefactError, load_model
-from ..config import load_config
+from ..config import Config, load_config
 from ..core.demo import DecisionControl, demo_router
 from ..core.service import create_service
 from ..data import FeatureSchema
@@ -23,7 +23,9 @@ from .schemas import ModelInfo, batch_model, record_model
 from .settings import Settings, get_settings
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, cfg: Config | None = None) -> FastAPI:
+    """The app; `cfg` (default: read from `settings.config_path`) says where the data
+    and its split are, for the example case the schema and the demo page show."""
     settings = settings or get_settings()
     try:
         metadata = json.loads(settings.metadata_path.read_text(encoding="utf-8"))
@@ -31,7 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         raise ArtefactError(
             f"{settings.metadata_path} not found; train a model first with `make train`"
         ) from exc
-    cfg = load_config(settings.config_path)
+    cfg = cfg or load_config(settings.config_path)
     schema = FeatureSchema.from_dict(metadata["feature_schema"])
     example = example_case(cfg, schema)
     record = record_model(schema, cfg.api.range_margin, example.record)
@@ -76,4 +78,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         info_model=ModelInfo,
         max_body_bytes=settings.max_body_bytes,
         routers=[build_router(record, batch, cfg.api.max_batch), demo],
+        body_models=[record, batch],
     )
