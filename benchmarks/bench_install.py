@@ -120,9 +120,13 @@ def run(args: argparse.Namespace, work: Path) -> int:
         ("INSTALLER=pip, warm pip cache", lambda: timed(fresh(), pip_env)),
         ("INSTALLER=pip, second run in the same folder", lambda: timed(second_pip, pip_env)),
     ]  # fmt: skip
-    timed(second_uv, uv_env)  # the first runs of the two second-run folders
+    # Untimed: the first runs of the two second-run folders, and one fetch of uv with pip,
+    # which leaves uv's wheel in the pip cache as a previous fetch would have.
+    timed(second_uv, uv_env)
     timed(second_pip, pip_env)
+    timed(fresh(), fetch_env)
     results = []
+    load = os.getloadavg()
     for label, measure in rows:
         times = [measure() for _ in range(args.runs)]
         results.append((label, statistics.median(times), min(times), max(times)))
@@ -131,7 +135,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
         [str(second_pip / ".venv" / "bin" / "python"), "-m", "pip", "--version"],
         capture_output=True, text=True, check=True,
     ).stdout.split()[1]  # fmt: skip
-    table = report(args, results, pip)
+    table = report(args, results, pip, load)
     print(table)
     if args.write:
         text = args.write.read_text(encoding="utf-8")
@@ -143,7 +147,10 @@ def run(args: argparse.Namespace, work: Path) -> int:
 
 
 def report(
-    args: argparse.Namespace, results: list[tuple[str, float, float, float]], pip: str
+    args: argparse.Namespace,
+    results: list[tuple[str, float, float, float]],
+    pip: str,
+    load: tuple[float, float, float],
 ) -> str:
     uv = subprocess.run(
         [str(Path(uv_folder()) / "uv"), "--version"], capture_output=True, text=True, check=True
@@ -151,7 +158,9 @@ def report(
     lines = [
         f"`python3 tasks.py install` in a fresh `{args.template}` project, wall time of the"
         f" whole process, median of {args.runs} runs (min to max); uv {uv}, pip {pip} (the one"
-        f" `python -m venv` puts into .venv), Python {sys.version.split()[0]}.",
+        f" `python -m venv` puts into .venv), Python {sys.version.split()[0]}, {os.cpu_count()}"
+        f" cores; 1-minute load average {load[0]:.1f} before and {os.getloadavg()[0]:.1f} after"
+        " the runs (other work on the machine slows every row alike).",
         "",
         f"Reproduce: `python benchmarks/bench_install.py --template {args.template}"
         f" --runs {args.runs} --write docs/performance.md`",

@@ -76,14 +76,13 @@ def with_tools_on_path() -> dict[str, str]:
 
 
 def installer() -> dict[str, Any]:
-    """The functions of the generated projects' installer, run here for portfoliokit."""
-    import ensurepip
-    import importlib.util
-    import tomllib  # after main's version check: Python 3.11+
+    """The functions of the generated projects' installer, run here for portfoliokit with
+    the names that tasks.py imports for it."""
+    import importlib.util  # after main's version check: tomllib needs Python 3.11+
 
-    names = {"os": os, "shutil": shutil, "subprocess": subprocess, "sys": sys}
-    names |= {"tomllib": tomllib, "Path": Path, "Callable": Callable, "ensurepip": ensurepip}
-    names |= {"importlib": importlib}
+    modules = ["ensurepip", "importlib", "os", "re", "shutil", "subprocess", "sys", "tomllib"]
+    names = {name: importlib.import_module(name) for name in modules}
+    names |= {"Any": Any, "Callable": Callable, "Path": Path}
     return runpy.run_path(str(INSTALLER_CODE), init_globals=names)
 
 

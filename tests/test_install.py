@@ -9,12 +9,13 @@ import os
 import stat
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from .conftest import run_module
-from .installing import CACHES, INSTALLER, PIP_OWN, installed, locked_for_this_machine
+from .installing import CACHES, INSTALLER, PIP_OWN, REPO, installed, locked_for_this_machine
 from .installing import without_uv_on_path as no_uv
 
 LOCK = """\
@@ -45,22 +46,29 @@ source = { registry = "https://pypi.org/simple" }
 """
 
 
-def test_pins_come_from_the_lock_with_the_pythons_each_version_is_for(tmp_path: Path) -> None:
-    lock = tmp_path / "uv.lock"
-    lock.write_text(LOCK)
-    assert INSTALLER["locked_pins"](lock) == [
+def test_pins_come_from_the_lock_with_the_pythons_each_version_is_for() -> None:
+    assert INSTALLER["locked_pins"](tomllib.loads(LOCK)) == [
         "numpy==2.2.6 ; (python_full_version < '3.12')",
         "numpy==2.4.0 ; (python_full_version >= '3.13') or (python_full_version == '3.12.*')",
         "six==1.16.0",
     ]
 
 
-def test_a_package_from_outside_a_registry_is_not_silently_unpinned(tmp_path: Path) -> None:
-    lock = tmp_path / "uv.lock"
+def test_a_package_from_outside_a_registry_is_not_silently_unpinned() -> None:
     six = 'name = "six"\nversion = "1.16.0"\nsource = { registry = "https://pypi.org/simple" }'
-    lock.write_text(LOCK.replace(six, six.replace("registry", "git")))
     with pytest.raises(ValueError, match="not a registry"):
-        INSTALLER["locked_pins"](lock)
+        INSTALLER["locked_pins"](tomllib.loads(LOCK.replace(six, six.replace("registry", "git"))))
+
+
+def test_pip_refuses_a_dependency_the_lock_does_not_pin(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(
+        '[project]\nname = "demo"\ndependencies = ["NumPy>=2"]\n'
+        "[project.optional-dependencies]\n"
+        'dev = ["six", "Typing_Extensions; python_version<\'4\'"]\n'
+    )
+    assert INSTALLER["unlocked"](tmp_path, "dev", tomllib.loads(LOCK)) == ["typing-extensions"]
+    assert INSTALLER["unlocked"](tmp_path, "other", tomllib.loads(LOCK)) == []
 
 
 def fake_uv(folder: Path, version: str) -> Path:
@@ -143,3 +151,21 @@ def test_without_uv_install_says_so_and_pins_pip_to_the_lock(workdir: Path) -> N
 def test_generated_ci_installs_with_uv_from_the_lock() -> None:
     ci = (Path(__file__).resolve().parents[1] / "templates/_shared/ci.yml").read_text()
     assert "      - run: make install\n        env:\n          INSTALLER: uv\n" in ci
+
+
+@pytest.mark.parametrize("installer", ["uv", "pip"])
+def test_a_dependency_added_without_relocking_is_refused_with_the_command(
+    workdir: Path, installer: str
+) -> None:
+    project = generated("nlp-pipeline", workdir)
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("dev = [", 'dev = ["six", ', 1))
+    uv_folder = str(Path(INSTALLER["find_uv"](REPO)).parent)
+    env = {"INSTALLER": installer, "PATH": f"{uv_folder}{os.pathsep}{os.environ['PATH']}"}
+    completed = subprocess.run(
+        [sys.executable, "tasks.py", "install"],
+        cwd=project, env=os.environ | CACHES | env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 1
+    assert completed.stderr.strip().splitlines()[-1].startswith("uv.lock does not match")
+    assert "run `python3 tasks.py lock`, then commit both files." in completed.stderr

@@ -9,6 +9,7 @@ the same versions when uv cannot be had or INSTALLER=pip is set.
 import ensurepip
 import importlib.util
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -16,6 +17,7 @@ import sys
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 PY = str(ROOT / ".venv" / ("Scripts" if os.name == "nt" else "bin") / "python")

@@ -49,14 +49,14 @@ def find_uv(root: Path) -> str | None:
     return str(local)
 
 
-def locked_pins(lock: Path) -> list[str]:
+def locked_pins(lock: dict[str, Any]) -> list[str]:
     """A pip constraint `name==version` for every package uv.lock pins.
 
     A package locked at different versions for different Pythons carries the markers
     that say which version is for which Python.
     """
     pins = []
-    for package in tomllib.loads(lock.read_text(encoding="utf-8")).get("package", []):
+    for package in lock.get("package", []):
         source = package.get("source", {})
         if "editable" in source or "virtual" in source:
             continue  # the project itself
@@ -69,27 +69,44 @@ def locked_pins(lock: Path) -> list[str]:
     return pins
 
 
+def unlocked(root: Path, extra: str, lock: dict[str, Any]) -> list[str]:
+    """Names pyproject.toml asks for (dependencies and `extra`) that uv.lock has no entry for:
+    what pip would install unpinned, had a dependency been added without `uv lock`."""
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = project.get("dependencies", []) + project.get("optional-dependencies", {}).get(
+        extra, []
+    )
+    locked = {package["name"] for package in lock.get("package", [])}
+    names = [re.sub(r"[-_.]+", "-", re.match(r"[\w.-]+", want)[0]).lower() for want in wanted]
+    return [name for name in names if name not in locked]
+
+
 def uv_sync(uv: str, root: Path, extra: str, relock: str) -> int:
     # uv creates .venv itself; the variable keeps it there whatever the user's settings say.
     env = os.environ | {"UV_PROJECT_ENVIRONMENT": str(root / ".venv")}
     command = [uv, "sync", "--locked", "--extra", extra, "--python", sys.executable]
     if code := call(command, root, env):
-        check = [uv, "lock", "--check", "--quiet", "--python", sys.executable]
-        if subprocess.call(check, cwd=root, env=env) != 0:
+        check = [uv, "lock", "--check", "--python", sys.executable]
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        if subprocess.call(check, cwd=root, env=env, **quiet) != 0:
             print(f"uv.lock does not match pyproject.toml: run `{relock}`, then commit "
                   "both files.", file=sys.stderr)  # fmt: skip
     return code
 
 
-def pip_install(root: Path, extra: str) -> int:
-    lock = root / "uv.lock"
-    if not lock.is_file():
+def pip_install(root: Path, extra: str, relock: str) -> int:
+    if not (root / "uv.lock").is_file():
         print("uv.lock is missing: restore it from git (git checkout uv.lock).", file=sys.stderr)
         return 1
     try:
-        pins = locked_pins(lock)
-    except (tomllib.TOMLDecodeError, KeyError, ValueError) as error:
+        lock = tomllib.loads((root / "uv.lock").read_text(encoding="utf-8"))
+        pins, missing = locked_pins(lock), unlocked(root, extra, lock)
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:
         print(f"uv.lock cannot be read for pip ({error}): restore it from git.", file=sys.stderr)
+        return 1
+    if missing:
+        print(f"uv.lock does not match pyproject.toml (no {', '.join(missing)}): run "
+              f"`{relock}`, then commit both files.", file=sys.stderr)  # fmt: skip
         return 1
     venv = root / ".venv"
     fresh = [sys.executable, "-m", "venv", "--clear", str(venv)]
@@ -122,7 +139,7 @@ def install(root: Path, extra: str, relock: str = "python3 tasks.py lock") -> in
         return 1
     if choice == "":
         print("uv could not be had: installing with pip, at the versions in uv.lock", flush=True)
-    return pip_install(root, extra)
+    return pip_install(root, extra, relock)
 
 
 def lock(root: Path, upgrade: bool = False) -> int:
