@@ -36,6 +36,12 @@ from .bench import Timing
 SERVER_OPTIONS = ("--workers", "1", "--log-level", "warning", "--no-access-log")
 TRIVIAL_FACTORY = f"{__name__}:create_trivial_app"
 TRIVIAL_PATH = "/trivial"
+# Start-up imports the whole ML stack; on a busy machine that can take minutes.
+START_TIMEOUT = 300.0
+
+
+class BenchError(RuntimeError):
+    """A benchmark server did not start or stopped; the message says which and why."""
 
 
 def create_trivial_app() -> FastAPI:
@@ -66,7 +72,7 @@ def free_port() -> int:
 
 @contextmanager
 def serve(
-    factory: str, env: Mapping[str, str] | None = None, timeout: float = 60.0
+    factory: str, env: Mapping[str, str] | None = None, timeout: float = START_TIMEOUT
 ) -> Iterator[int]:
     """Run `uvicorn --factory FACTORY` on 127.0.0.1 until `/ready` answers 200; the port.
 
@@ -79,7 +85,7 @@ def serve(
     ]  # fmt: skip
     server = subprocess.Popen(command, env={**os.environ, **(env or {})})
     try:
-        _wait_ready(port, server, timeout)
+        _wait_ready(port, server, timeout, factory)
         yield port
     finally:
         server.terminate()
@@ -91,7 +97,7 @@ def serve(
 
 
 @contextmanager
-def serve_app(app: Any, timeout: float = 60.0) -> Iterator[str]:
+def serve_app(app: Any, timeout: float = START_TIMEOUT) -> Iterator[str]:
     """Serve an app object with uvicorn on 127.0.0.1 in a thread; its base URL.
 
     For tests that build the app themselves (settings, a temporary model). The server
@@ -109,7 +115,7 @@ def serve_app(app: Any, timeout: float = 60.0) -> Iterator[str]:
         deadline = time.monotonic() + timeout
         while not server.started:
             if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the server did not start; its log is above")
+                raise BenchError("the server did not start; its log is above")
             time.sleep(0.02)
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -117,11 +123,11 @@ def serve_app(app: Any, timeout: float = 60.0) -> Iterator[str]:
         thread.join(timeout=15)
 
 
-def _wait_ready(port: int, server: subprocess.Popen[bytes], timeout: float) -> None:
+def _wait_ready(port: int, server: subprocess.Popen[bytes], timeout: float, factory: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError("the server exited during start-up; its output is above")
+            raise BenchError(f"the server for {factory} exited during start-up (output above)")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/ready")
@@ -132,7 +138,7 @@ def _wait_ready(port: int, server: subprocess.Popen[bytes], timeout: float) -> N
         except OSError:
             pass
         time.sleep(0.05)
-    raise RuntimeError(f"the server was not ready within {timeout:.0f} s")
+    raise BenchError(f"the server for {factory} was not ready within {timeout:.0f} s")
 
 
 def post_many(port: int, path: str, bodies: Sequence[bytes], n: int) -> tuple[list[float], int]:

@@ -9,21 +9,27 @@ route's `response_model`). Errors are the same `RequestValidationError`s FastAPI
 (`loc` starts with "body"), so the family's error shape and status codes hold.
 
     body = JsonBody(Record)
+    router = APIRouter(route_class=DirectRoute)
 
     @router.post("/predict", response_model=Prediction, openapi_extra=body.openapi_extra)
     async def predict(request: Request) -> Response:
         record = await body.read(request)
         return json_response(answer(record))
+
+`DirectRoute` hands the request straight to such an endpoint, skipping FastAPI's
+parameter solving as well; the route is still documented from its decorator.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Coroutine
 from typing import Any, Generic, TypeVar
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
@@ -65,3 +71,17 @@ def component_schemas(model: type[BaseModel]) -> dict[str, Any]:
 def json_response(content: Any, status_code: int = 200) -> Response:
     """A JSON reply encoded once; NaN and infinities are refused, never sent."""
     return Response(_ENCODE(content).encode(), status_code, media_type="application/json")
+
+
+class DirectRoute(APIRoute):
+    """A route whose endpoint is `async def endpoint(request: Request) -> Response`.
+
+    FastAPI calls it directly: no dependency or parameter solving and no response model
+    validation (the endpoint builds its own reply), while OpenAPI still documents the
+    route from its decorator (`response_model`, `openapi_extra`, `responses`). Use it
+    only on routes that read their input through `JsonBody`.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        endpoint: Callable[[Request], Coroutine[Any, Any, Response]] = self.endpoint
+        return endpoint

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .artefact import ArtefactError
 from .config import Config, ConfigError, load_config
+from .core.bench_http import BenchError
 from .core.markers import MarkerError
 from .data import DataValidationError
 
@@ -35,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stages = ("data", "train", "evaluate", "report") if args.stage == "all" else (args.stage,)
         for stage in stages:
             _run(stage, cfg, args.config)
-    except (ConfigError, DataValidationError, ArtefactError, MarkerError) as exc:
+    except (ConfigError, DataValidationError, ArtefactError, MarkerError, BenchError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

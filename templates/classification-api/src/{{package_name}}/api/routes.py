@@ -1,8 +1,9 @@
 """Prediction routes: one case, or a batch; each answer carries its reason codes.
 
 These are the hot routes, so they read their body through the family's `JsonBody` (one
-validating pass over the bytes) and answer with `json_response` (one encoding), instead
-of FastAPI's parse, validate, re-validate and encode; OpenAPI documents them the same.
+validating pass over the bytes) and answer with `json_response` (one encoding), and
+`DirectRoute` calls them without FastAPI's parameter solving; OpenAPI documents them
+the same.
 `bench.py` measures the difference against a trivial endpoint.
 """
 
@@ -14,13 +15,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from ..core.service import ERROR_RESPONSES, JsonBody, json_response
+from ..core.service import ERROR_RESPONSES, DirectRoute, JsonBody, json_response
 from .deps import get_model
 from .schemas import BatchPrediction, Prediction
 
 
 def build_router(record: type[BaseModel], batch: type[BaseModel], max_batch: int) -> APIRouter:
-    router = APIRouter(tags=["predict"], responses=ERROR_RESPONSES)
+    router = APIRouter(tags=["predict"], responses=ERROR_RESPONSES, route_class=DirectRoute)
     one = JsonBody(record, "One case: every feature the model was trained on.")
     many = JsonBody(batch, f"Up to {max_batch:,} cases under `records`.")
 
