@@ -169,3 +169,19 @@ def test_the_setting_is_stated_in_one_sentence() -> None:
     )
     with pytest.raises(ValueError):
         Bootstrap(resamples=10)
+
+
+def test_excludes_zero_and_scaling_edge_cases() -> None:
+    def iv(low: float, high: float) -> Interval:
+        return Interval(estimate=(low + high) / 2, low=low, high=high, method="test")
+
+    assert iv(0.1, 0.5).excludes_zero() and iv(-0.5, -0.1).excludes_zero()
+    assert not iv(0.0, 0.5).excludes_zero() and not iv(-0.5, 0.0).excludes_zero()
+    assert not iv(-0.5, 0.5).excludes_zero()
+    assert not rate(0, 0).excludes_zero()
+    assert iv(1.0, 3.0).scaled(0.5) == iv(0.5, 1.5)
+    with pytest.raises(ValueError, match="positive"):
+        iv(1.0, 3.0).scaled(0.0)
+    with pytest.raises(ValueError, match="same shape"):
+        mean_difference([1.0, 2.0], [1.0], SETTING)
+    assert not mean_difference([], [], SETTING).defined
