@@ -95,3 +95,18 @@ def test_every_interval_of_an_audit_contains_its_estimate() -> None:
             if interval.defined:
                 assert interval.low is not None and interval.high is not None
                 assert interval.low <= (interval.estimate or 0) <= interval.high
+
+
+def test_reference_is_the_largest_group_and_costs_are_by_hand() -> None:
+    groups = np.array(["zeta"] * 6 + ["alpha"] * 2)
+    y = np.array([1, 0, 0, 0, 0, 0, 1, 0])
+    flagged = np.array([0, 1, 0, 0, 0, 0, 1, 1])
+    audit = audit_column("g", groups, y, flagged, COSTS, SETTING, min_denominator=1)
+    assert audit.reference == "zeta"  # the largest, though it sorts last
+    zeta, alpha = audit.group("zeta"), audit.group("alpha")
+    assert zeta.cost.estimate == pytest.approx((5 + 1) / 6)  # one miss, one false alarm
+    assert alpha.cost.estimate == pytest.approx(1 / 2)  # one false alarm
+    assert alpha.cost_gap is not None
+    assert alpha.cost_gap.estimate == pytest.approx(1 / 2 - 1)
+    with pytest.raises(ValueError, match="same length"):
+        audit_column("g", groups[:3], y, flagged, COSTS, SETTING)

@@ -65,3 +65,21 @@ def test_cross_validated_calibration_fits_on_the_other_folds_only() -> None:
     expected = fit_sigmoid(y[others], p[others]).apply(p[folds[0].rows])
     assert out[0].scores == pytest.approx(expected)
     assert isinstance(Sigmoid(1.0, 0.0).apply([0.3])[0], float)
+
+
+def test_calibrated_folds_keep_their_rows_labels_and_repeat() -> None:
+    rng = np.random.default_rng(3)
+    p = rng.uniform(0.05, 0.95, size=300)
+    y = (rng.uniform(size=p.size) < p).astype(np.int64)
+    folds = [
+        HeldOut(r, rows, y[rows], p[rows])
+        for r in (0, 1)
+        for rows in np.array_split(rng.permutation(300), 3)
+    ]
+    for before, after in zip(folds, cross_validated_calibration(folds), strict=True):
+        assert after.repeat == before.repeat
+        assert after.rows.tolist() == before.rows.tolist()
+        assert after.y.tolist() == before.y.tolist()
+    single = reliability([1], [0.7])
+    assert [(b.n, b.observed.estimate) for b in single] == [(1, 1.0)]
+    assert len(reliability(y, p)) == 10  # ten bins by default

@@ -81,3 +81,28 @@ def test_cost_minimising_threshold_of_calibrated_scores_is_the_bayes_threshold()
     grid = np.linspace(0, 1, 101)
     best = grid[np.argmin(cost_curve(y, p, grid, COSTS))]
     assert best == pytest.approx(bayes_threshold(COSTS), abs=0.03)
+
+
+def test_edge_cases_found_by_mutation_testing() -> None:
+    flagged = flag([0.2, 0.3], 0.25)
+    assert flagged.dtype == np.int64 and flagged.tolist() == [0, 1]
+    with pytest.raises(ValueError, match="positive"):
+        Costs(1.0, 0.0)
+    with pytest.raises(ValueError, match="positive"):
+        Costs(-1.0, 5.0)
+    one = trivial_policy_costs(pd.DataFrame({"x": [0]}), np.array([1]), COSTS)
+    assert one == {"flag_all": 0.0, "flag_none": 5.0}
+    with pytest.raises(ValueError, match="zero decisions"):
+        trivial_policy_costs(pd.DataFrame({"x": []}), np.array([], dtype=int), COSTS)
+    # the cheaper policy wins whichever its name
+    assert best_trivial_policy({"flag_all": 0.9, "flag_none": 0.3}) == "flag_none"
+    assert best_trivial_policy({"flag_all": 0.3, "flag_none": 0.9}) == "flag_all"
+
+
+def test_cost_curve_weighs_each_error_by_its_own_cost() -> None:
+    costs = Costs(false_positive=2.0, false_negative=5.0)
+    # at 0.3: 2 false positives, 1 false negative -> (2 * 2 + 1 * 5) / 10
+    assert cost_curve(Y, P, [0.3], costs)[0] == pytest.approx(0.9)
+    assert cost_curve([1], [0.9], [0.5, 0.95], costs).tolist() == [0.0, 5.0]
+    with pytest.raises(ValueError, match="at least one decision"):
+        cost_curve([], [], [0.5], costs)

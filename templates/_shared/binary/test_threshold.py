@@ -80,3 +80,25 @@ def test_a_dearer_false_negative_lowers_the_threshold() -> None:
     thresholds = [t for _, t in rows]
     assert ratios == pytest.approx([2.0, 5.0, 20.0])
     assert thresholds[0] > thresholds[1] > thresholds[2]
+
+
+def test_each_repeat_is_tuned_and_priced_on_its_own_folds() -> None:
+    folds = _folds(n_repeats=2, n_folds=3, seed=5)
+    grid = threshold_grid()
+    result = study(folds, grid, COSTS)
+    curves = fold_curves(folds, grid, COSTS)
+    for r in (0, 1):
+        mine = curves[[f.repeat == r for f in folds]]
+        assert result.by_repeat[r] == best_threshold(mine, grid)
+    half = next(o for o in result.options if o.name == "0.5")
+    assert half.threshold == 0.5
+    at_half = fold_curves(folds, np.array([0.5]), COSTS)[:, 0]
+    means = [at_half[[f.repeat == r for f in folds]].mean() for r in (0, 1)]
+    assert (half.cost_low, half.cost_high) == pytest.approx((min(means), max(means)))
+
+
+def test_a_long_flat_stretch_gives_its_middle_point() -> None:
+    grid = np.linspace(0.0, 1.0, 6)
+    assert best_threshold(np.array([[3.0, 1.0, 1.0, 1.0, 1.0, 2.0]]), grid) == grid[2]
+    # nearly equal is not equal: 1e-9 apart decides
+    assert best_threshold(np.array([[3.0, 1.0 + 1e-9, 1.0, 2.0, 2.0, 2.0]]), grid) == grid[2]

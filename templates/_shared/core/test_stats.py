@@ -185,3 +185,19 @@ def test_many_means_at_once_equal_bootstrap_of_each_mean_and_stay_paired() -> No
         means({"x": np.array([1.0, np.nan])}, SETTING)
     with pytest.raises(ValueError, match="same rows"):
         means({"x": np.ones(3), "y": np.ones(4)}, SETTING)
+
+
+def test_excludes_zero_and_scaling_edge_cases() -> None:
+    def iv(low: float, high: float) -> Interval:
+        return Interval(estimate=(low + high) / 2, low=low, high=high, method="test")
+
+    assert iv(0.1, 0.5).excludes_zero() and iv(-0.5, -0.1).excludes_zero()
+    assert not iv(0.0, 0.5).excludes_zero() and not iv(-0.5, 0.0).excludes_zero()
+    assert not iv(-0.5, 0.5).excludes_zero()
+    assert not rate(0, 0).excludes_zero()
+    assert iv(1.0, 3.0).scaled(0.5) == iv(0.5, 1.5)
+    with pytest.raises(ValueError, match="positive"):
+        iv(1.0, 3.0).scaled(0.0)
+    with pytest.raises(ValueError, match="same shape"):
+        mean_difference([1.0, 2.0], [1.0], SETTING)
+    assert not mean_difference([], [], SETTING).defined
