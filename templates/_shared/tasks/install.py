@@ -22,14 +22,19 @@ def uv_version(uv: str) -> tuple[int, ...]:
         return ()
 
 
-def pip_command() -> list[str]:
-    """pip for this Python: its own, or else the copy Python bundles for ensurepip
-    (a Python in a venv made by uv has no pip; pip runs from its wheel file)."""
+def pip_commands() -> list[list[str]]:
+    """Ways to run pip, best first: this Python's own; in a venv without pip (one made by
+    uv), the base Python's; else the copy bundled for ensurepip, run from its wheel file
+    (slow: nothing in a zip file is kept compiled)."""
     if importlib.util.find_spec("pip") is not None:
-        return [sys.executable, "-m", "pip"]
-    bundled = Path(ensurepip.__file__).parent / "_bundled"
-    wheels = sorted(bundled.glob("pip-*.whl"))
-    return [sys.executable, str(wheels[-1] / "pip")] if wheels else [sys.executable, "-m", "pip"]
+        return [[sys.executable, "-m", "pip"]]
+    found = []
+    base = getattr(sys, "_base_executable", sys.executable)
+    has_pip = [base, "-c", "import pip"]
+    if base != sys.executable and subprocess.call(has_pip, stderr=subprocess.DEVNULL) == 0:
+        found.append([base, "-m", "pip"])
+    wheels = sorted((Path(ensurepip.__file__).parent / "_bundled").glob("pip-*.whl"))
+    return found + [[sys.executable, str(wheel / "pip")] for wheel in wheels[-1:]]
 
 
 def find_uv(root: Path) -> str | None:
@@ -39,14 +44,16 @@ def find_uv(root: Path) -> str | None:
         return on_path
     tools = root / ".tools" / "uv"
     local = tools / BIN / f"uv{EXE}"
-    if not local.is_file():
-        print(f"uv {UV_VERSION} is not on PATH: fetching it into .tools/ with pip", flush=True)
-        fetch = [*pip_command(), "install", "--quiet", "--disable-pip-version-check",
+    if local.is_file():
+        return str(local)
+    print(f"uv {UV_VERSION} is not on PATH: fetching it into .tools/ with pip", flush=True)
+    for pip in pip_commands():
+        fetch = [*pip, "install", "--quiet", "--disable-pip-version-check",
                  "--root-user-action=ignore", "--upgrade", "--target", str(tools),
                  f"uv=={UV_VERSION}"]  # fmt: skip
-        if call(fetch, root) != 0 or not local.is_file():
-            return None
-    return str(local)
+        if call(fetch, root) == 0 and local.is_file():
+            return str(local)
+    return None
 
 
 def locked_pins(lock: dict[str, Any]) -> list[str]:
