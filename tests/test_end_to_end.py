@@ -29,6 +29,9 @@ pytestmark = pytest.mark.slow
 # number a new project shows is one its own `make all` produces. Figures (PNG bytes
 # depend on the matplotlib build) and timings (reports/performance.md) are excepted.
 REPRODUCED = ["README.md", "reports/metrics.json", "reports/evaluation.md", "docs"]
+# Templates that ship baked results with their default answers: for these the check
+# below must find them, so a template cannot pass by shipping none.
+SHIPS_RESULTS = {"classification-api", "nlp-pipeline"}
 
 
 def run_verb(project: Path, verb: str, timeout: float, env: dict[str, str]) -> None:
@@ -67,5 +70,7 @@ def test_generated_project_installs_runs_and_passes_its_own_checks(
         run_verb(project, "check", timeout=900, env=env)
 
     present = [path for path in REPRODUCED if (project / path).exists()]
+    if template_id in SHIPS_RESULTS:
+        assert present == REPRODUCED, f"{template_id} ships no results: {present}"
     changed = repo.git.diff("--stat", "--", *present) if present else ""
     assert changed == "", f"the run changed shipped results:\n{changed}"

@@ -9,6 +9,7 @@ from {{ package_name }}.core.stats import (
     Bootstrap,
     Interval,
     bootstrap,
+    fold_mean,
     group_mean_difference,
     mean,
     mean_difference,
@@ -169,3 +170,13 @@ def test_the_setting_is_stated_in_one_sentence() -> None:
     )
     with pytest.raises(ValueError):
         Bootstrap(resamples=10)
+
+
+def test_fold_mean_is_a_t_interval_over_the_folds() -> None:
+    scores = [1.0, 2.0, 3.0, 4.0, 5.0]
+    r = fold_mean(scores)
+    half = 2.7764451051977987 * np.std(scores, ddof=1) / np.sqrt(5)  # t(0.975, df=4)
+    assert (r.estimate, r.denominator, r.method) == (3.0, 5, "t-over-folds")
+    assert (r.low, r.high) == (pytest.approx(3 - half), pytest.approx(3 + half))
+    with pytest.raises(ValueError):
+        fold_mean([1.0])
