@@ -23,9 +23,6 @@ EXPECTED = Path(__file__).parent / "expected_files"
 UNRENDERED = re.compile(r"(?<!\$)\{\{|\{%|%\}|\{#")
 CACHE_PARTS = {"__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache", ".venv", ".DS_Store"}
 BINARY_SUFFIXES = {".png", ".skops", ".parquet"}
-# A generated project's own Jinja templates (its report wording, rendered by `make report`)
-# are meant to keep their Jinja; they carry this suffix, which Copier leaves alone.
-PROJECT_TEMPLATE_SUFFIX = ".j2"
 
 
 def render(template_id: str, dest: Path, **answers: str) -> ProjectResult:
@@ -58,10 +55,11 @@ def test_exact_file_set(rendered: Path) -> None:
 
 
 def test_no_unrendered_jinja(rendered: Path) -> None:
+    # `.j2` files are the generated project's own report templates, rendered by its pipeline.
     leftovers = [
         f"{p.relative_to(rendered)}: {m.group()}"
         for p in text_files(rendered)
-        if p.suffix != PROJECT_TEMPLATE_SUFFIX
+        if p.suffix != ".j2"
         for m in [UNRENDERED.search(p.read_text(encoding="utf-8"))]
         if m
     ]

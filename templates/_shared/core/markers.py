@@ -1,9 +1,11 @@
 """Splice generated blocks into hand-written Markdown between marker comments.
 
 The docs are the user's to edit; only the text between `<!-- results:start -->` and
-`<!-- results:end -->` belongs to the pipeline and is replaced on every run. The markers
-are HTML comments, so GitHub shows neither them nor the difference between a generated
-and a written paragraph. Shared by every portfoliokit project.
+`<!-- results:end -->` belongs to the pipeline and is replaced on every run (those two
+are HTML comments: a reader needs no sign of where generated text begins). What the
+author still has to write is the opposite: a visible line a reader on GitHub sees,
+`> **YOUR STORY:** what to write`, one per place, so `story_prompts` (or grep) counts
+them. Shared by every portfoliokit project.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from pathlib import Path
 
 START = "<!-- results:start -->"
 END = "<!-- results:end -->"
-# What the author still has to write is marked like this, so `grep -rn YOUR-STORY` lists it.
-STORY = "<!-- YOUR-STORY:"
+# What the author still has to write: a quoted line starting with this, visible on GitHub.
+STORY = "> **YOUR STORY:**"
 
 
 class MarkerError(ValueError):
@@ -57,7 +59,6 @@ def story_prompts(text: str) -> list[tuple[int, str]]:
     """Line number and prompt of every place the author still has to write."""
     found = []
     for number, line in enumerate(text.splitlines(), start=1):
-        if STORY in line:
-            prompt = line.split(STORY, 1)[1].split("-->", 1)[0].strip()
-            found.append((number, prompt))
+        if line.startswith(STORY):
+            found.append((number, line.removeprefix(STORY).strip()))
     return found

@@ -125,27 +125,20 @@ class Interval(BaseModel):
         """The interval in other units (e.g. per 1,000 decisions); factor must be > 0."""
         if factor <= 0:
             raise ValueError("scale an interval by a positive factor only")
-        if not self.defined:
-            return self
-        return self.model_copy(
-            update={
-                "estimate": _mul(self.estimate, factor),
-                "low": _mul(self.low, factor),
-                "high": _mul(self.high, factor),
-            }
-        )
+        return self._with(lambda v: v * factor)
 
     def rounded(self, digits: int) -> Interval:
         """Rounded for a stable JSON; rounding keeps low <= estimate <= high."""
+        return self._with(lambda v: round(v, digits))
+
+    def _with(self, change: Callable[[float], float]) -> Interval:
+        """A new, validated interval with `change` applied to estimate and bounds."""
         if not self.defined:
             return self
-        return self.model_copy(
-            update={
-                "estimate": _round(self.estimate, digits),
-                "low": _round(self.low, digits),
-                "high": _round(self.high, digits),
-            }
-        )
+        values = self.model_dump()
+        for key in ("estimate", "low", "high"):
+            values[key] = change(values[key])
+        return Interval.model_validate(values)
 
 
 def undefined(method: str, count: int | None = None, denominator: int | None = None) -> Interval:
@@ -380,11 +373,3 @@ def _boot_interval(
 def _check_counts(count: int, denominator: int) -> None:
     if not 0 <= count <= denominator:
         raise ValueError(f"a rate needs 0 <= count <= denominator, got {count} of {denominator}")
-
-
-def _mul(value: float | None, factor: float) -> float | None:
-    return None if value is None else value * factor
-
-
-def _round(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(value, digits)

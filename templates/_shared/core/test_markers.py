@@ -45,5 +45,5 @@ def test_splice_file_reports_whether_it_changed(tmp_path: Path) -> None:
 
 
 def test_story_prompts_are_found_with_their_line() -> None:
-    text = "a\n<!-- YOUR-STORY: why this problem matters to you -->\nb\n"
+    text = "a\n> **YOUR STORY:** why this problem matters to you\nb **YOUR STORY:** quoted\n"
     assert story_prompts(text) == [(2, "why this problem matters to you")]

@@ -54,13 +54,13 @@ def _run(stage: str, cfg: Config, config_path: Path) -> None:
         from . import train
 
         result = train.run(cfg)
-        print(f"train: selected {result['selected']}, threshold {result['threshold']:.3f}")
+        print(f"train: selected {result.selected}, threshold {result.served_threshold:.3f}")
     elif stage == "evaluate":
         from . import evaluate
 
         metrics = evaluate.run(cfg)
-        cost = metrics["test"]["expected_cost_per_1k"]
-        print(f"evaluate: expected cost per 1,000 decisions {cost['value']:.0f} on the test set")
+        cost = metrics.test.cost_per_1k.estimate
+        print(f"evaluate: expected cost per 1,000 decisions {cost:.0f} on the test set")
     elif stage == "report":
         from . import report
 

@@ -12,6 +12,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
+from .core.stats import Bootstrap
+
 DEFAULT_CONFIG = Path("config.toml")
 
 
@@ -60,21 +64,30 @@ class CostConfig:
 
 @dataclass(frozen=True)
 class SubgroupConfig:
+    """Audited columns; `as_features` false keeps every one of them out of the model.
+
+    A rate of a group is "too few to conclude" when its denominator (rows, negatives or
+    positives of the group) is below `min_denominator`.
+    """
+
     columns: tuple[str, ...] = ()
     bands: tuple[Band, ...] = ()
+    as_features: bool = False
+    min_denominator: int = 30
 
 
 @dataclass(frozen=True)
 class TrainingConfig:
     seed: int = 42
     cv_folds: int = 5
+    # Cross-validation is repeated with seeds seed, seed + 1, ...: the spread over
+    # repeats shows how much the threshold and the cost depend on the fold split.
+    cv_repeats: int = 3
     candidates: tuple[str, ...] = ("dummy", "logistic_regression", "gradient_boosting")
 
 
 @dataclass(frozen=True)
 class EvaluationConfig:
-    bootstrap_samples: int = 1000
-    confidence: float = 0.95
     cost_ratio_shift: float = 0.2
 
 
@@ -125,6 +138,7 @@ class Config:
     subgroups: SubgroupConfig = field(default_factory=SubgroupConfig)
     training: TrainingConfig = field(default_factory=TrainingConfig)
     evaluation: EvaluationConfig = field(default_factory=EvaluationConfig)
+    bootstrap: Bootstrap = field(default_factory=Bootstrap)
     api: ApiConfig = field(default_factory=ApiConfig)
     paths: Paths = field(default_factory=Paths)
 
@@ -138,6 +152,7 @@ class Config:
             subgroups=self.subgroups,
             training=self.training,
             evaluation=self.evaluation,
+            bootstrap=self.bootstrap,
             api=self.api,
             paths=Paths(
                 models_dir=root / p.models_dir,
@@ -184,6 +199,7 @@ def parse_config(raw: dict[str, Any]) -> Config:
         subgroups=_subgroups(_section(raw, "subgroups", required=False)),
         training=_training(_section(raw, "training", required=False)),
         evaluation=_table(EvaluationConfig, raw, "evaluation"),
+        bootstrap=_bootstrap(_section(raw, "bootstrap", required=False)),
         api=_table(ApiConfig, raw, "api"),
         paths=Paths(**{k: Path(v) for k, v in _section(raw, "paths", required=False).items()}),
     )
@@ -198,8 +214,10 @@ def _check(cfg: Config) -> None:
         raise ConfigError("[data] test_size must lie strictly between 0 and 1")
     if cfg.training.cv_folds < 2:
         raise ConfigError("[training] cv_folds must be at least 2")
-    if not 0 < cfg.evaluation.confidence < 1:
-        raise ConfigError("[evaluation] confidence must lie strictly between 0 and 1")
+    if cfg.training.cv_repeats < 1:
+        raise ConfigError("[training] cv_repeats must be at least 1")
+    if cfg.subgroups.min_denominator < 1:
+        raise ConfigError("[subgroups] min_denominator must be at least 1")
     if cfg.api.max_batch < 1:
         raise ConfigError("[api] max_batch must be at least 1")
     unknown = set(cfg.training.candidates) - {"dummy", "logistic_regression", "gradient_boosting"}
@@ -233,7 +251,7 @@ def _get(table: dict[str, Any], section: str, key: str, kind: Any, default: Any 
             raise ConfigError(f"[{section}] {key} is missing from config.toml")
         return default
     value = table[key]
-    if isinstance(value, bool) or not isinstance(value, kind):
+    if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
         raise ConfigError(f"[{section}] {key} has the wrong type: {value!r}")
     return value
 
@@ -261,13 +279,28 @@ def _subgroups(table: dict[str, Any]) -> SubgroupConfig:
             raise ConfigError(
                 f"[[subgroups.bands]] entries need name, source, edges and labels: {item!r}"
             ) from exc
-    return SubgroupConfig(columns=_strings(table, "subgroups", "columns"), bands=tuple(bands))
+    return SubgroupConfig(
+        columns=_strings(table, "subgroups", "columns"),
+        bands=tuple(bands),
+        as_features=_get(table, "subgroups", "as_features", bool, False),
+        min_denominator=_get(table, "subgroups", "min_denominator", int, 30),
+    )
+
+
+def _bootstrap(table: dict[str, Any]) -> Bootstrap:
+    try:
+        return Bootstrap(**table)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"]) or "table"
+        raise ConfigError(f"[bootstrap] {where}: {problem['msg']}") from exc
 
 
 def _training(table: dict[str, Any]) -> TrainingConfig:
     return TrainingConfig(
         seed=_get(table, "training", "seed", int, 42),
         cv_folds=_get(table, "training", "cv_folds", int, 5),
+        cv_repeats=_get(table, "training", "cv_repeats", int, 3),
         candidates=_strings(table, "training", "candidates") or TrainingConfig().candidates,
     )
 

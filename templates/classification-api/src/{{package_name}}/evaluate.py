@@ -2,312 +2,304 @@
 
 Everything written here comes from this run and is deterministic for a given data file,
 config and seed: `reports/metrics.json` holds no timestamps, durations or paths, so a
-rerun leaves it byte-identical and a change in it always means a change in results.
+rerun leaves it byte-identical. Every interval uses the one bootstrap setting of
+`config.toml` ([bootstrap]) or, for rates, Wilson and Newcombe intervals at its
+confidence.
 """
 
 from __future__ import annotations
 
-import json
-from functools import partial
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from fairlearn.metrics import MetricFrame
-from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+from scipy.stats import rankdata
+from sklearn.inspection import permutation_importance
+from sklearn.metrics import average_precision_score
 
-from . import figures
+from . import figures, results
 from .artefact import load_model
+from .binary.audit import audit_column
+from .binary.calibration import measure
 from .binary.costs import (
+    TRIVIAL_POLICIES,
     Costs,
-    Counts,
+    best_trivial_policy,
     confusion_counts,
     cost_curve,
     expected_cost,
     flag,
+    flag_rate_curve,
     row_costs,
-    trivial_policy_costs,
+    trivial_policy,
 )
 from .config import Config
+from .core.stats import Bootstrap, Interval, bootstrap, mean, mean_difference, rate
+from .core.threads import single_threaded
+from .data import Dataset
+from .modelling import contributions, model_data
 from .prepare import load_split
-from .stats import bootstrap_indices, bootstrap_mean, calibration_bins
 
-# Groups smaller than this are reported but called out as too small to conclude from.
-SMALL_GROUP = 30
+# How many of the costliest errors of each kind the error analysis lists.
+ERRORS_SHOWN = 3
 
 
-def run(cfg: Config) -> dict[str, Any]:
-    _, test, split = load_split(cfg)
+@single_threaded
+def run(cfg: Config) -> results.Metrics:
+    train, test, split = load_split(cfg)
     loaded = load_model(cfg.paths.model, cfg.paths.model_metadata)
-    training = json.loads(cfg.paths.training_summary.read_text(encoding="utf-8"))
+    summary = results.read(cfg.paths.training_summary, results.TrainingSummary)
     costs = Costs(cfg.costs.false_positive, cfg.costs.false_negative)
     threshold = float(loaded.metadata["threshold"])
+    as_features = cfg.subgroups.as_features
+    data = model_data(test, cfg.subgroups.columns, as_features=as_features)
+    fitted = model_data(train, cfg.subgroups.columns, as_features=as_features)
 
-    y = test.target
-    proba = loaded.estimator.predict_proba(test.features)[:, 1]
+    y = data.target
+    proba = loaded.estimator.predict_proba(data.features)[:, 1]
     flagged = flag(proba, threshold)
-    if not np.array_equal(flagged, loaded.estimator.predict(test.features)):
-        raise RuntimeError("thresholded probabilities disagree with the model's own decisions")
+    if not np.array_equal(flagged, loaded.estimator.predict(data.features)):
+        raise RuntimeError("thresholded scores disagree with the model's own decisions")
 
-    conf = cfg.evaluation.confidence
-    idx = bootstrap_indices(len(y), cfg.evaluation.bootstrap_samples, cfg.training.seed)
-    metrics = {
-        "data": {**split["summary"], "file": cfg.data.path.name, "sha256": split["data_sha256"]},
-        "costs": {
-            "false_positive": costs.false_positive,
-            "false_negative": costs.false_negative,
-            "meaning": {
-                "positive_class": test.classes[1],
-                "positive_action": cfg.decision.positive_action,
-                "negative_action": cfg.decision.negative_action,
-                "false_positive": cfg.decision.false_positive,
-                "false_negative": cfg.decision.false_negative,
-            },
-        },
-        "model_selection": {
-            k: training[k] for k in ("selected", "selection_rule", "cv_folds", "seed", "candidates")
-        },
-        "calibration": {
-            "training_oof": training["calibration"],
-            "test_brier": _r(brier_score_loss(y, proba)),
-            "test_bins": calibration_bins(y, proba),
-        },
-        "threshold": _r(threshold),
-        "bayes_threshold": training["bayes_threshold"],
-        "test": headline_metrics(y, proba, flagged, costs, idx, conf, cfg.training.seed),
-        "baselines": _baselines(y, proba, costs),
-        "sensitivity": _sensitivity(y, proba, threshold, costs, training["sensitivity"]),
-        "subgroups": {},
-        "subgroup_gaps": {},
-        "bootstrap": {
-            "samples": cfg.evaluation.bootstrap_samples,
-            "confidence": conf,
-            "method": "percentile",
-        },
-    }
-    for column in test.groups.columns:
-        groups, gaps = subgroup_table(y, flagged, test.groups[column].to_numpy(), costs, idx, conf)
-        metrics["subgroups"][column] = groups
-        metrics["subgroup_gaps"][column] = gaps
-
-    cfg.paths.reports_dir.mkdir(parents=True, exist_ok=True)
-    cfg.paths.metrics.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
-
-    grid = np.linspace(0.0, 1.0, 201)
-    oof_y = np.asarray(training["oof_target"])
-    oof_p = np.asarray(training["oof_probabilities"])
-    figures.write_all(
-        cfg.paths.figures_dir,
-        metrics,
-        grid=grid,
-        test_cost=cost_curve(y, proba, grid, costs) * 1000,
-        oof_cost=cost_curve(oof_y, oof_p, grid, costs) * 1000,
+    setting = cfg.bootstrap
+    grid = np.asarray(summary.curves.grid if summary.curves else [], dtype=float)
+    sensitivity = []
+    for point, factor in zip(
+        summary.sensitivity,
+        (1 - cfg.evaluation.cost_ratio_shift, 1 + cfg.evaluation.cost_ratio_shift),
+        strict=True,
+    ):
+        shifted = costs.scaled(factor)
+        sensitivity.append(
+            results.SensitivityRow(
+                factor=round(factor, 6),
+                ratio=point.ratio,
+                threshold=point.threshold,
+                cost_per_1k_at_retuned_threshold=_cost_at(y, proba, point.threshold, shifted),
+                cost_per_1k_at_served_threshold=_cost_at(y, proba, threshold, shifted),
+            )
+        )
+    metrics = results.Metrics(
+        data={**split["summary"], "file": cfg.data.path.name, "sha256": split["data_sha256"]},
+        costs={"false_positive": costs.false_positive, "false_negative": costs.false_negative},
+        meaning=results.Meaning(
+            positive_class=test.classes[1],
+            negative_class=test.classes[0],
+            positive_action=cfg.decision.positive_action,
+            negative_action=cfg.decision.negative_action,
+            false_positive=cfg.decision.false_positive,
+            false_negative=cfg.decision.false_negative,
+        ),
+        bootstrap=setting,
+        training=summary.model_copy(update={"curves": None}),
+        threshold=threshold,
+        calibrated=bool(loaded.metadata["calibrated"]),
+        test=headline_results(y, proba, threshold, costs, setting, summary.formula_threshold),
+        test_cost_curve_per_1k=_rounded(cost_curve(y, proba, grid, costs) * 1000, 3),
+        test_flag_rate_curve=_rounded(flag_rate_curve(proba, grid), 4),
+        cost_ratio_test_cost_per_1k=[
+            _cost_at(
+                y, proba, p.threshold, Costs(costs.false_positive, costs.false_positive * p.ratio)
+            )
+            for p in summary.cost_ratios
+        ],
+        sensitivity=sensitivity,
+        subgroups=[
+            audit_column(
+                column,
+                test.groups[column].to_numpy(),
+                y,
+                flagged,
+                costs,
+                setting,
+                cfg.subgroups.min_denominator,
+            )
+            for column in test.groups.columns
+        ],
+        errors=error_analysis(loaded.estimator, fitted, data, proba, flagged, costs),
+        feature_effects=feature_effects(loaded.estimator, data, cfg.training.seed),
     )
+    results.write(cfg.paths.metrics, metrics)
+    folds = summary.curves
+    figures.write_all(cfg.paths.figures_dir, metrics, folds)
     return metrics
 
 
-def headline_metrics(
+def headline_results(
     y: npt.NDArray[np.int64],
+    proba: npt.NDArray[np.float64],
+    threshold: float,
+    costs: Costs,
+    setting: Bootstrap,
+    formula_threshold: float,
+) -> results.TestResults:
+    """Headline test metrics: rates with their denominators, costs with paired intervals."""
+    flagged = flag(proba, threshold)
+    c = confusion_counts(y, flagged)
+    conf = setting.confidence
+    model_rows = row_costs(y, flagged, costs)
+    no_features = np.zeros((len(y), 1))
+    rows_of = {
+        name: row_costs(
+            y, trivial_policy(name).fit(no_features[:2], [0, 1]).predict(no_features), costs
+        )
+        for name in TRIVIAL_POLICIES
+    }
+    best = best_trivial_policy({name: float(r.mean()) for name, r in rows_of.items()})
+    half_rows = row_costs(y, flag(proba, 0.5), costs)
+    formula_rows = row_costs(y, flag(proba, formula_threshold), costs)
+    policies = [
+        results.Policy(
+            name="model", threshold=threshold, cost_per_1k=_per_1k(mean(model_rows, setting))
+        ),
+        results.Policy(
+            name="threshold_0_5", threshold=0.5, cost_per_1k=_per_1k(mean(half_rows, setting))
+        ),
+        results.Policy(
+            name="formula_threshold",
+            threshold=formula_threshold,
+            cost_per_1k=_per_1k(mean(formula_rows, setting)),
+        ),
+        *[
+            results.Policy(name=name, threshold=None, cost_per_1k=_per_1k(mean(rows, setting)))
+            for name, rows in rows_of.items()
+        ],
+    ]
+    trivial_rows = rows_of[best]
+    return results.TestResults(
+        n=c.n,
+        confusion={"tp": c.tp, "fp": c.fp, "tn": c.tn, "fn": c.fn},
+        rates=results.Rates(
+            positive_rate=rate(c.positives, c.n, conf).rounded(6),
+            flag_rate=rate(c.flagged, c.n, conf).rounded(6),
+            false_positive_rate=rate(c.fp, c.negatives, conf).rounded(6),
+            false_negative_rate=rate(c.fn, c.positives, conf).rounded(6),
+            precision_flagged=rate(c.tp, c.flagged, conf).rounded(6),
+        ),
+        roc_auc=roc_auc_interval(y, proba, setting).rounded(4),
+        pr_auc=round(float(average_precision_score(y, proba)), 4),
+        cost_per_1k=_per_1k(mean(model_rows, setting)),
+        policies=policies,
+        best_trivial_policy=best,
+        saving_vs_best_trivial_per_1k=_per_1k(mean_difference(trivial_rows, model_rows, setting)),
+        saving_vs_best_trivial_percent=saving_percent(trivial_rows, model_rows, setting),
+        saving_vs_threshold_0_5_per_1k=_per_1k(mean_difference(half_rows, model_rows, setting)),
+        calibration=measure(y, proba, confidence=conf),
+    )
+
+
+def saving_percent(
+    baseline_rows: npt.NDArray[np.float64], model_rows: npt.NDArray[np.float64], setting: Bootstrap
+) -> Interval:
+    """Saving as a percentage of the baseline's cost: 100 * (baseline - model) / baseline.
+
+    Positive when the model is cheaper. Paired bootstrap over the rows; a resample in
+    which the baseline costs nothing has no percentage and is counted as undefined.
+    """
+
+    def percent(idx: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        base, model = baseline_rows[idx].mean(axis=1), model_rows[idx].mean(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(base > 0, 100 * (base - model) / base, np.nan)
+
+    return bootstrap(percent, len(model_rows), setting).rounded(3)
+
+
+def roc_auc_interval(
+    y: npt.NDArray[np.int64], proba: npt.NDArray[np.float64], setting: Bootstrap
+) -> Interval:
+    """ROC-AUC (Mann-Whitney form, ties counted half) with the shared bootstrap.
+
+    Resamples that lack a class have no ROC-AUC; they are counted, not dropped silently.
+    """
+
+    def auc(idx: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        ranks = rankdata(proba[idx], axis=1)
+        positive = y[idx] == 1
+        n_pos = positive.sum(axis=1)
+        n_neg = idx.shape[1] - n_pos
+        rank_sum = np.where(positive, ranks, 0.0).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
+        return np.where((n_pos > 0) & (n_neg > 0), value, np.nan)
+
+    return bootstrap(auc, len(y), setting)
+
+
+def error_analysis(
+    model: Any,
+    fitted: Dataset,
+    data: Dataset,
     proba: npt.NDArray[np.float64],
     flagged: npt.NDArray[np.int64],
     costs: Costs,
-    idx: npt.NDArray[np.int64],
-    confidence: float,
-    seed: int,
-) -> dict[str, Any]:
-    """Headline test metrics, each count-based one with a paired bootstrap interval."""
-    counts = confusion_counts(y, flagged)
-    model_rows = row_costs(y, flagged, costs)
-    trivial = trivial_policy_costs(np.zeros((len(y), 1)), y, costs)
-    best_trivial = min(trivial, key=lambda k: trivial[k])
-    trivial_rows = row_costs(y, np.full_like(y, 1 if best_trivial == "flag_all" else 0), costs)
-    half_rows = row_costs(y, flag(proba, 0.5), costs)
-    fp = bootstrap_mean((flagged == 1) & (y == 0), idx, confidence).scaled(10_000)
-    fn = bootstrap_mean((flagged == 0) & (y == 1), idx, confidence).scaled(10_000)
-    n_flagged = counts.tp + counts.fp
-    return {
-        "n": counts.n,
-        "positive_rate": _r(np.mean(y)),
-        "roc_auc": _r(roc_auc_score(y, proba)),
-        "roc_auc_ci": _auc_interval(y, proba, confidence, seed),
-        "pr_auc": _r(average_precision_score(y, proba)),
-        "brier": _r(brier_score_loss(y, proba)),
-        "confusion": _counts(counts),
-        "fp_per_10k": _r(fp.value, 1),
-        "fp_per_10k_ci": [_r(fp.low, 1), _r(fp.high, 1)],
-        "fn_per_10k": _r(fn.value, 1),
-        "fn_per_10k_ci": [_r(fn.low, 1), _r(fn.high, 1)],
-        "expected_cost_per_1k": bootstrap_mean(model_rows, idx, confidence).scaled(1000).as_dict(3),
-        "flag_rate": _r(n_flagged / counts.n),
-        "precision_flagged": _r(counts.tp / n_flagged) if n_flagged else None,
-        "best_trivial_policy": best_trivial,
-        "saving_vs_best_trivial_per_1k": bootstrap_mean(trivial_rows - model_rows, idx, confidence)
-        .scaled(1000)
-        .as_dict(3),
-        "saving_vs_threshold_0_5_per_1k": bootstrap_mean(half_rows - model_rows, idx, confidence)
-        .scaled(1000)
-        .as_dict(3),
-        "at_threshold_0_5": _counts(confusion_counts(y, flag(proba, 0.5))),
-    }
+) -> list[results.ErrorCase]:
+    """The costliest errors of each kind: the most confident wrong decisions.
 
-
-def subgroup_table(
-    y: npt.NDArray[np.int64],
-    flagged: npt.NDArray[np.int64],
-    groups: npt.NDArray[Any],
-    costs: Costs,
-    idx: npt.NDArray[np.int64],
-    confidence: float,
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Per-group rates (fairlearn's MetricFrame) with bootstrap intervals.
-
-    The intervals resample the whole test set, as fairlearn's own bootstrap does, but
-    vectorised over the resamples: the same `idx` as the headline numbers, at a small
-    fraction of MetricFrame's per-resample cost.
+    Every error of a kind costs the same, so within a kind the most confident (highest
+    score among false positives, lowest among false negatives) come first. Drivers are
+    the features that pushed the score toward the wrong decision most, relative to the
+    average training row (for a linear model; empty otherwise).
     """
-    metric_fns = {
-        "selection_rate": selection_rate,
-        "fpr": false_positive_rate,
-        "fnr": false_negative_rate,
-        "expected_cost_per_1k": partial(cost_per_1k, costs=costs),
-    }
-    frame = MetricFrame(metrics=metric_fns, y_true=y, y_pred=flagged, sensitive_features=groups)
-    by_group = frame.by_group
-    diff = frame.difference(method="between_groups")
-    names = sorted(by_group.index, key=str)
-    boot = group_rates_bootstrap(y, flagged, groups, names, costs, idx)
-    alpha = (1 - confidence) / 2
-    table: dict[str, Any] = {}
-    for k, group in enumerate(names):
-        mask = groups == group
-        entry: dict[str, Any] = {
-            "n": int(mask.sum()),
-            "positives": int(y[mask].sum()),
-            "small": bool(mask.sum() < SMALL_GROUP),
-        }
-        for name in metric_fns:
-            digits = 3 if name == "expected_cost_per_1k" else 4
-            entry[name] = _r(by_group.loc[group, name], digits)
-            entry[f"{name}_ci"] = [_r(v, digits) for v in _quantiles(boot[name][k], alpha)]
-        table[str(group)] = entry
-    gaps = {}
-    for name in metric_fns:
-        digits = 3 if name == "expected_cost_per_1k" else 4
-        low, high = _quantiles(_spread(boot[name]), alpha)
-        gaps[name] = {
-            "value": _r(diff[name], digits),
-            "ci_low": _r(low, digits),
-            "ci_high": _r(high, digits),
-        }
-    return table, gaps
+    effects = contributions(model, fitted.features, data.features)
+    cases = []
+    y = data.target
+    for kind, mask, order, cost, sign in (
+        ("false positive", (flagged == 1) & (y == 0), -proba, costs.false_positive, 1.0),
+        ("false negative", (flagged == 0) & (y == 1), proba, costs.false_negative, -1.0),
+    ):
+        rows = np.flatnonzero(mask)
+        for row in rows[np.argsort(order[rows], kind="stable")][:ERRORS_SHOWN]:
+            drivers: list[str] = []
+            if effects is not None:
+                pushed = effects.iloc[row] * sign
+                for feature in pushed.sort_values(ascending=False, kind="stable").index[:3]:
+                    if pushed[feature] > 0:
+                        drivers.append(
+                            f"{feature} = {_value(data.features.iloc[row][feature])} "
+                            f"({effects.iloc[row][feature]:+.2f})"
+                        )
+            cases.append(
+                results.ErrorCase(
+                    kind=kind,
+                    line=int(data.lines[row]),
+                    score=round(float(proba[row]), 4),
+                    cost=cost,
+                    drivers=drivers,
+                )
+            )
+    return cases
 
 
-def group_rates_bootstrap(
-    y: npt.NDArray[np.int64],
-    flagged: npt.NDArray[np.int64],
-    groups: npt.NDArray[Any],
-    names: list[Any],
-    costs: Costs,
-    idx: npt.NDArray[np.int64],
-) -> dict[str, npt.NDArray[np.float64]]:
-    """Each rate per group (rows) and resample (columns); NaN where undefined."""
-    yb, fb = y[idx] == 1, flagged[idx] == 1
-    out: dict[str, list[npt.NDArray[np.float64]]] = {
-        "selection_rate": [], "fpr": [], "fnr": [], "expected_cost_per_1k": [],
-    }  # fmt: skip
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for group in names:
-            m = groups[idx] == group
-            n, neg, pos = m.sum(1), (m & ~yb).sum(1), (m & yb).sum(1)
-            fp, fn = (m & ~yb & fb).sum(1), (m & yb & ~fb).sum(1)
-            out["selection_rate"].append(np.where(n > 0, (m & fb).sum(1) / n, np.nan))
-            out["fpr"].append(np.where(neg > 0, fp / neg, np.nan))
-            out["fnr"].append(np.where(pos > 0, fn / pos, np.nan))
-            cost = (fp * costs.false_positive + fn * costs.false_negative) / n * 1000
-            out["expected_cost_per_1k"].append(np.where(n > 0, cost, np.nan))
-    return {k: np.vstack(v) for k, v in out.items()}
-
-
-def _spread(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Largest minus smallest group value per resample; NaN if fewer than two defined."""
-    defined = ~np.isnan(values)
-    high = np.where(defined, values, -np.inf).max(axis=0)
-    low = np.where(defined, values, np.inf).min(axis=0)
-    return np.where(defined.sum(axis=0) >= 2, high - low, np.nan)
-
-
-def _quantiles(values: npt.NDArray[np.float64], alpha: float) -> tuple[float, float]:
-    finite = values[~np.isnan(values)]
-    if finite.size == 0:
-        return float("nan"), float("nan")
-    low, high = np.quantile(finite, [alpha, 1 - alpha])
-    return float(low), float(high)
-
-
-def selection_rate(y_true: Any, y_pred: Any) -> float:
-    return float(np.mean(np.asarray(y_pred) == 1))
-
-
-def false_positive_rate(y_true: Any, y_pred: Any) -> float:
-    """Share of negatives flagged; NaN for a group without negatives."""
-    y, f = np.asarray(y_true) == 1, np.asarray(y_pred) == 1
-    return float(np.sum(f & ~y) / np.sum(~y)) if np.any(~y) else float("nan")
-
-
-def false_negative_rate(y_true: Any, y_pred: Any) -> float:
-    """Share of positives let through; NaN for a group without positives."""
-    y, f = np.asarray(y_true) == 1, np.asarray(y_pred) == 1
-    return float(np.sum(~f & y) / np.sum(y)) if np.any(y) else float("nan")
-
-
-def cost_per_1k(y_true: Any, y_pred: Any, *, costs: Costs) -> float:
-    return float(np.mean(row_costs(y_true, y_pred, costs)) * 1000)
-
-
-def _baselines(y: Any, proba: Any, costs: Costs) -> dict[str, float]:
-    trivial = trivial_policy_costs(np.zeros((len(y), 1)), y, costs)
-    half = expected_cost(confusion_counts(y, flag(proba, 0.5)), costs)
-    return {
-        "flag_all": _r(trivial["flag_all"] * 1000, 3),
-        "flag_none": _r(trivial["flag_none"] * 1000, 3),
-        "threshold_0_5": _r(half * 1000, 3),
-    }
-
-
-def _sensitivity(
-    y: Any, proba: Any, threshold: float, costs: Costs, shifted: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """If the cost ratio is off: the threshold we would have chosen, and what it costs."""
-    rows = []
-    for item in shifted:
-        alt = costs.scaled(item["factor"])
-        at_current = expected_cost(confusion_counts(y, flag(proba, threshold)), alt) * 1000
-        at_retuned = expected_cost(confusion_counts(y, flag(proba, item["threshold"])), alt) * 1000
-        rows.append(
-            {
-                **item,
-                "cost_per_1k_at_current_threshold": _r(at_current, 3),
-                "cost_per_1k_at_retuned_threshold": _r(at_retuned, 3),
-            }
+def feature_effects(model: Any, data: Dataset, seed: int) -> list[results.FeatureEffect]:
+    """Permutation importance on the test rows: mean drop in ROC-AUC, largest first."""
+    result = permutation_importance(
+        model, data.features, data.target, scoring="roc_auc", n_repeats=5, random_state=seed
+    )
+    effects = [
+        results.FeatureEffect(
+            feature=str(name),
+            importance=round(float(result.importances_mean[k]), 4),
+            spread=round(float(result.importances_std[k]), 4),
         )
-    return rows
+        for k, name in enumerate(data.features.columns)
+    ]
+    return sorted(effects, key=lambda e: (-e.importance, e.feature))
 
 
-def _auc_interval(
-    y: Any, proba: Any, confidence: float, seed: int, n_boot: int = 500
-) -> list[float]:
-    idx = bootstrap_indices(len(y), n_boot, seed + 7)
-    values = [roc_auc_score(y[i], proba[i]) for i in idx if 0 < y[i].sum() < len(i)]
-    alpha = (1 - confidence) / 2
-    low, high = np.quantile(values, [alpha, 1 - alpha])
-    return [_r(low, 4), _r(high, 4)]
+def _cost_at(y: Any, proba: Any, threshold: float, costs: Costs) -> float:
+    return round(expected_cost(confusion_counts(y, flag(proba, threshold)), costs) * 1000, 3)
 
 
-def _counts(c: Counts) -> dict[str, int]:
-    return {"tp": c.tp, "fp": c.fp, "tn": c.tn, "fn": c.fn}
+def _per_1k(interval: Interval) -> Interval:
+    return interval.scaled(1000).rounded(3)
 
 
-def _r(value: Any, digits: int = 4) -> Any:
-    """Round for a stable, readable JSON; NaN (an undefined rate) becomes null."""
-    v = float(value)
-    return None if np.isnan(v) else round(v, digits)
+def _rounded(values: npt.NDArray[np.float64], digits: int) -> list[float]:
+    return [round(float(v), digits) for v in values]
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

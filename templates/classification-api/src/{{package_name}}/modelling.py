@@ -1,27 +1,30 @@
-"""The candidate models, their shared preprocessing and the cost scorer."""
+"""The candidate models, their shared preprocessing, and how they are cross-validated."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import (
-    FixedThresholdClassifier,
-    StratifiedKFold,
-    TunedThresholdClassifierCV,
-)
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from .binary.costs import Costs, bayes_threshold, cost_scorer
+from .binary.calibration import Sigmoid
+from .binary.threshold import HeldOut
+from .data import Dataset
 
 # Listed from simplest to most complex: model selection prefers the earlier of two
-# candidates whose costs are within one standard error of each other.
+# candidates when the cheaper one is not clearly cheaper.
 CANDIDATES = ("dummy", "logistic_regression", "gradient_boosting")
 
 
@@ -69,27 +72,101 @@ def candidate(name: str, numeric: Sequence[str], categorical: Sequence[str], see
 
 
 def folds(n_splits: int, seed: int) -> StratifiedKFold:
+    """Stratified folds: each holds the classes in the proportions of the whole."""
     return StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
 
 
-def decision_model(pipeline: Pipeline, costs: Costs, n_splits: int, seed: int) -> Any:
-    """The model plus its decision rule, as it would be deployed.
+def out_of_fold(
+    pipeline: Pipeline,
+    X: pd.DataFrame,
+    y: npt.NDArray[np.int64],
+    n_splits: int,
+    seeds: Sequence[int],
+) -> list[HeldOut]:
+    """Held-out scores of every fold of repeated cross-validation (one repeat per seed).
 
-    The threshold minimises the cost on held-out folds of the training rows. A constant
-    model (the dummy) has nothing to tune: its probability is the training prior, so the
-    cost-optimal rule for it is the Bayes threshold, i.e. the better trivial policy.
+    Each fold's scores come from a clone of `pipeline` fitted on the other folds only.
     """
-    if isinstance(pipeline.named_steps["model"], DummyClassifier):
-        return FixedThresholdClassifier(pipeline, threshold=bayes_threshold(costs))
-    return TunedThresholdClassifierCV(
-        pipeline,
-        scoring=cost_scorer(costs),
-        cv=folds(n_splits, seed),
-        refit=True,
-        store_cv_results=True,
+    held = []
+    for repeat, seed in enumerate(seeds):
+        for fit_rows, held_rows in folds(n_splits, seed).split(X, y):
+            model = clone(pipeline).fit(X.iloc[fit_rows], y[fit_rows])
+            scores = model.predict_proba(X.iloc[held_rows])[:, 1]
+            held.append(HeldOut(repeat, held_rows.astype(np.int64), y[held_rows], scores))
+    return held
+
+
+def model_data(data: Dataset, audited: Sequence[str], *, as_features: bool) -> Dataset:
+    """The data the model sees: audited columns dropped, or added as categories.
+
+    With `as_features` false no audited column is among the features, whatever the
+    data's other settings; with it true each audited column not already a feature is
+    added from the audit columns as a categorical feature.
+    """
+    if not as_features:
+        drop = [c for c in audited if c in data.features.columns]
+        return replace(
+            data,
+            features=data.features.drop(columns=drop),
+            numeric_columns=tuple(c for c in data.numeric_columns if c not in drop),
+            categorical_columns=tuple(c for c in data.categorical_columns if c not in drop),
+        )
+    add = [c for c in audited if c not in data.features.columns]
+    return replace(
+        data,
+        features=pd.concat([data.features, data.groups[add]], axis=1),
+        categorical_columns=(*data.categorical_columns, *add),
     )
 
 
-def fitted_threshold(model: Any) -> float:
-    """The threshold a fitted `decision_model` applies."""
-    return float(getattr(model, "best_threshold_", None) or model.threshold)
+def fold_calibration(pipeline: Pipeline, sigmoid: Sigmoid) -> bool:
+    """Fold Platt scaling into a fitted logistic regression's coefficients, in place.
+
+    sigmoid(a * (w.x + c) + b) is again a logistic regression, with weights a * w and
+    intercept a * c + b, so the served model stays one plain pipeline. Returns False
+    (and changes nothing) for any other model or a non-increasing sigmoid.
+    """
+    model = pipeline.named_steps["model"]
+    if not isinstance(model, LogisticRegression) or sigmoid.slope <= 0:
+        return False
+    model.coef_ = model.coef_ * sigmoid.slope
+    model.intercept_ = model.intercept_ * sigmoid.slope + sigmoid.intercept
+    return True
+
+
+def contributions(
+    model: Any, reference: pd.DataFrame, features: pd.DataFrame
+) -> pd.DataFrame | None:
+    """Each feature's push on the log-odds of each row, relative to the average reference row.
+
+    For a logistic regression, coefficient times (transformed value minus its mean over
+    `reference`), summed over a category's one-hot columns: positive pushes toward the
+    positive decision. None for models without such an additive form.
+    """
+    pipeline = _pipeline(model)
+    estimator = pipeline.named_steps["model"]
+    if not isinstance(estimator, LogisticRegression):
+        return None
+    pre = pipeline.named_steps["pre"]
+    z = np.asarray(pre.transform(features), dtype=float)
+    centre = np.asarray(pre.transform(reference), dtype=float).mean(axis=0)
+    pushes = (z - centre) * estimator.coef_[0]
+    sources: list[str] = []
+    for name, transformer, columns in pre.transformers_:
+        if name == "num":
+            sources += list(columns)
+        elif name == "cat":
+            for column, categories in zip(columns, transformer.categories_, strict=True):
+                sources += [column] * len(categories)
+    if len(sources) != pushes.shape[1]:
+        raise RuntimeError("could not map the transformed columns back to their features")
+    frame = pd.DataFrame(pushes, columns=sources)
+    summed = frame.T.groupby(level=0, sort=False).sum().T
+    return summed[[c for c in features.columns if c in summed.columns]]
+
+
+def _pipeline(model: Any) -> Pipeline:
+    """The fitted pipeline inside a served model (FixedThresholdClassifier, FrozenEstimator)."""
+    while not isinstance(model, Pipeline):
+        model = model.estimator
+    return model

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from sklearn.model_selection import train_test_split
 
 from .config import Config
@@ -15,13 +16,7 @@ from .data import Dataset, DataValidationError, load_dataset
 def run(cfg: Config) -> dict[str, Any]:
     """Validate the data, split it once (stratified, seeded) and write `split.json`."""
     data = load_dataset(cfg)
-    positions = np.arange(len(data.target))
-    train, test = train_test_split(
-        positions,
-        test_size=cfg.data.test_size,
-        stratify=data.target,
-        random_state=cfg.training.seed,
-    )
+    train, test = split_positions(data.target, cfg.data.test_size, cfg.training.seed)
     split = {
         "data_sha256": data.sha256,
         "seed": cfg.training.seed,
@@ -33,6 +28,21 @@ def run(cfg: Config) -> dict[str, Any]:
     cfg.paths.processed_dir.mkdir(parents=True, exist_ok=True)
     cfg.paths.split.write_text(json.dumps(split, indent=1) + "\n", encoding="utf-8")
     return split
+
+
+def split_positions(
+    target: npt.NDArray[np.int64], test_size: float, seed: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Row positions of the training and test rows: a stratified, seeded split.
+
+    Stratified, so both parts hold the classes in the proportions of the whole (to
+    within one row): a small test set could otherwise be short of the rarer class.
+    """
+    positions = np.arange(len(target))
+    train, test = train_test_split(
+        positions, test_size=test_size, stratify=target, random_state=seed
+    )
+    return np.asarray(train, dtype=np.int64), np.asarray(test, dtype=np.int64)
 
 
 def load_split(cfg: Config) -> tuple[Dataset, Dataset, dict[str, Any]]:

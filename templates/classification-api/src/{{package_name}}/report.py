@@ -1,18 +1,21 @@
 """Stage `report`: turn `reports/metrics.json` into Markdown.
 
-Writes `reports/evaluation.md` and splices result blocks into the README, the model card
-and the data card between their `<!-- results:... -->` markers. Every number comes from
-`metrics.json`; wording that depends on a number (is a saving distinguishable from zero,
-is a group too small) is decided here, from the intervals, never written by hand.
+Writes `reports/evaluation.md` and splices result blocks into the README, the model card,
+the data card and the decision records between their results markers. The numbers come
+from `metrics.json` through its pydantic model; every sentence is in a template under
+`report_templates/`, including the ones that depend on a number (is a saving clear of
+zero, is a rate too few to conclude from).
 """
 
 from __future__ import annotations
 
-import json
+from pathlib import Path
 from typing import Any
 
+from . import results
 from .config import Config
 from .core.markers import splice_file
+from .core.report import environment, render
 from .figures import FIGURES
 
 MODEL_NAMES = {
@@ -20,436 +23,82 @@ MODEL_NAMES = {
     "logistic_regression": "logistic regression",
     "gradient_boosting": "gradient-boosted trees (HistGradientBoostingClassifier)",
 }
-RATES = {
+RATE_NAMES = {
+    "base_rate": "base rate",
     "selection_rate": "selection rate",
-    "fpr": "false positive rate",
-    "fnr": "false negative rate",
-    "expected_cost_per_1k": "expected cost per 1,000",
+    "false_positive_rate": "false positive rate",
+    "false_negative_rate": "false negative rate",
+}
+# Rendered doc -> its template under report_templates/ (paths relative to the project).
+BLOCKS = {
+    Path("README.md"): "readme.md.j2",
+    Path("docs/model_card.md"): "model_card.md.j2",
+    Path("docs/data_card.md"): "data_card.md.j2",
+    Path("docs/decisions/0001-model-family.md"): "decision_model_family.md.j2",
+    Path("docs/decisions/0002-threshold-from-costs.md"): "decision_threshold.md.j2",
+    Path("docs/decisions/0003-subgroups-audited.md"): "decision_subgroups.md.j2",
+    Path("docs/decisions/0005-calibration.md"): "decision_calibration.md.j2",
 }
 
 
 def run(cfg: Config) -> list[str]:
     """Write the evaluation report and splice the doc blocks; return what changed."""
-    m = json.loads(cfg.paths.metrics.read_text(encoding="utf-8"))
+    m = results.read(cfg.paths.metrics, results.Metrics)
+    env = environment(__package__ or __name__.rpartition(".")[0])
     cfg.paths.reports_dir.mkdir(parents=True, exist_ok=True)
-    (cfg.paths.reports_dir / "evaluation.md").write_text(evaluation_markdown(m), encoding="utf-8")
+    (cfg.paths.reports_dir / "evaluation.md").write_text(
+        render(env, "evaluation.md.j2", **context(m, "figures/")), encoding="utf-8"
+    )
     changed = []
-    targets = {
-        cfg.paths.readme: readme_block(m, "reports/"),
-        cfg.paths.docs_dir / "model_card.md": model_card_block(m, "../reports/"),
-        cfg.paths.docs_dir / "data_card.md": data_card_block(m),
-    }
-    for path, block in targets.items():
-        if path.is_file() and splice_file(path, block):
-            changed.append(path.name)
+    root = cfg.paths.readme.parent
+    for doc, template in BLOCKS.items():
+        path = (
+            cfg.paths.readme
+            if doc == Path("README.md")
+            else cfg.paths.docs_dir / doc.relative_to("docs")
+        )
+        prefix = "reports/figures/" if doc.parent == Path(".") else _up(doc) + "reports/figures/"
+        if path.is_file() and splice_file(path, render(env, template, **context(m, prefix))):
+            changed.append(str(path.relative_to(root)) if path.is_relative_to(root) else path.name)
     return changed
 
 
-# --- blocks -------------------------------------------------------------------------
+def context(m: results.Metrics, figures: str) -> dict[str, Any]:
+    """What every template may use: the metrics and a few look-ups on them."""
+    policies = {p.name: p for p in m.test.policies}
+    best = m.test.best_trivial_policy
+    return {
+        "m": m,
+        "t": m.test,
+        "mean": m.meaning,
+        "figures": figures,
+        "titles": FIGURES,
+        "policies": policies,
+        "best_name": _policy_words(m, best),
+        "policy_words": {name: _policy_words(m, name) for name in policies},
+        "model_names": MODEL_NAMES,
+        "rate_names": RATE_NAMES,
+        "selected": m.training.candidate(m.training.selected),
+        "option": {o.name: o for o in m.training.threshold_study.options},
+        "ratio": m.costs["false_negative"] / m.costs["false_positive"],
+        "served_calibration": m.training.calibration.served,
+        "errors": {
+            kind: [e for e in m.errors if e.kind == kind]
+            for kind in ("false positive", "false negative")
+        },
+    }
 
 
-def readme_block(m: dict[str, Any], prefix: str) -> str:
-    meaning = m["costs"]["meaning"]
-    parts = [
-        _provenance(m),
-        headline_table(m),
-        "**Business impact.** " + impact_sentence(m),
-        "",
-        policy_table(m),
-        decision_sentence(m),
-        "",
-        "**Subgroups.** " + " ".join(subgroup_findings(m)),
-        "",
-        subgroup_table(m),
-        f"![{FIGURES['cost_vs_threshold']}]({prefix}figures/cost_vs_threshold.png)",
-        "",
-        f"![{FIGURES['confusion_matrix']}]({prefix}figures/confusion_matrix.png)"
-        f" ![{FIGURES['calibration']}]({prefix}figures/calibration.png)",
-        "",
-        f"![{FIGURES['subgroup_error_rates']}]({prefix}figures/subgroup_error_rates.png)",
-        "",
-        f"Full report: [`reports/evaluation.md`]({prefix}evaluation.md); every number above is "
-        f"in [`reports/metrics.json`]({prefix}metrics.json). Costs are in the units of the "
-        f"cost matrix: each false positive ({meaning['false_positive']}) costs "
-        f"{_n(m['costs']['false_positive'])}, each false negative ({meaning['false_negative']}) "
-        f"costs {_n(m['costs']['false_negative'])}.",
-    ]
-    return "\n".join(parts)
+def _policy_words(m: results.Metrics, name: str) -> str:
+    words = {
+        "model": f"the model at threshold {m.threshold:.3f}",
+        "threshold_0_5": "the model at threshold 0.5",
+        "formula_threshold": f"the model at C_fp/(C_fp+C_fn) = {m.training.formula_threshold:.3f}",
+        "flag_all": f"{m.meaning.positive_action} everyone",
+        "flag_none": f"{m.meaning.negative_action} everyone",
+    }
+    return words[name]
 
 
-def model_card_block(m: dict[str, Any], prefix: str) -> str:
-    return "\n".join(
-        [
-            _provenance(m),
-            headline_table(m),
-            impact_sentence(m),
-            "",
-            "**Against simple policies.**",
-            "",
-            policy_table(m),
-            "**If the cost ratio is off by ±20 %.**",
-            "",
-            sensitivity_table(m),
-            "**By subgroup.**",
-            "",
-            subgroup_table(m),
-            "\n".join(f"- {line}" for line in subgroup_findings(m)),
-            "",
-            f"![{FIGURES['cost_vs_threshold']}]({prefix}figures/cost_vs_threshold.png)",
-            "",
-            f"![{FIGURES['calibration']}]({prefix}figures/calibration.png)"
-            f" ![{FIGURES['subgroup_error_rates']}]({prefix}figures/subgroup_error_rates.png)",
-        ]
-    )
-
-
-def data_card_block(m: dict[str, Any]) -> str:
-    d = m["data"]
-    lines = [
-        f"*Generated by `make report` from `reports/metrics.json` (data file `{d['file']}`, "
-        f"sha256 `{d['sha256'][:16]}…`).*",
-        "",
-        "| fact | value |",
-        "|---|---|",
-        f"| rows | {d['rows']:,} |",
-        f"| {d['classes']['positive']} (positive class) | {d['positive_count']:,} "
-        f"({_pct(d['positive_rate'])}) |",
-        f"| {d['classes']['negative']} | {d['negative_count']:,} |",
-        f"| training / test rows | {d['train_rows']:,} / {d['test_rows']:,} (stratified, seed "
-        f"{m['model_selection']['seed']}) |",
-        f"| numeric features ({len(d['numeric_columns'])}) | "
-        f"{', '.join(d['numeric_columns']) or 'n/a'} |",
-        f"| categorical features ({len(d['categorical_columns'])}) | "
-        f"{', '.join(d['categorical_columns']) or 'n/a'} |",
-        "| missing cells | "
-        + (", ".join(f"{c}: {n}" for c, n in d["missing_cells"].items()) or "none")
-        + " |",
-        "",
-    ]
-    for column, sizes in d["subgroup_sizes"].items():
-        shown = ", ".join(f"{g}: {n:,}" for g, n in sizes.items())
-        lines.append(f"- Audited subgroup `{column}`: {shown}.")
-    return "\n".join(lines)
-
-
-# --- pieces -------------------------------------------------------------------------
-
-
-def _provenance(m: dict[str, Any]) -> str:
-    t = m["test"]
-    return (
-        f"*Generated by `make report` from `reports/metrics.json`: {t['n']:,} held-out test "
-        f"rows that no choice was made on. Intervals are "
-        f"{_pct(m['bootstrap']['confidence'], 0)} bootstrap percentile intervals.*\n"
-    )
-
-
-def headline_table(m: dict[str, Any]) -> str:
-    t = m["test"]
-    sel = m["model_selection"]["selected"]
-    cost = t["expected_cost_per_1k"]
-    return "\n".join(
-        [
-            "| metric (test set) | value | interval |",
-            "|---|---|---|",
-            f"| model | {MODEL_NAMES.get(sel, sel)}, threshold {m['threshold']:.3f} | |",
-            f"| ROC-AUC | {t['roc_auc']:.3f} | {_ci(t['roc_auc_ci'], 3)} |",
-            f"| PR-AUC (positive rate {_pct(t['positive_rate'])}) | {t['pr_auc']:.3f} | |",
-            f"| Brier score | {t['brier']:.3f} | |",
-            f"| expected cost per 1,000 decisions | **{cost['value']:.0f}** | "
-            f"{_ci([cost['ci_low'], cost['ci_high']], 0)} |",
-            f"| {m['costs']['meaning']['false_positive']} per 10,000 | {t['fp_per_10k']:,.0f} | "
-            f"{_ci(t['fp_per_10k_ci'], 0)} |",
-            f"| {m['costs']['meaning']['false_negative']} per 10,000 | {t['fn_per_10k']:,.0f} | "
-            f"{_ci(t['fn_per_10k_ci'], 0)} |",
-            f"| decisions to {m['costs']['meaning']['positive_action']} | "
-            f"{_pct(t['flag_rate'])} | |",
-            "",
-        ]
-    )
-
-
-def impact_sentence(m: dict[str, Any]) -> str:
-    t, meaning = m["test"], m["costs"]["meaning"]
-    c = t["confusion"]
-    return (
-        f"Among the {t['n']:,} test decisions there were {c['fp']} "
-        f"{meaning['false_positive']} and {c['fn']} {meaning['false_negative']}: per 10,000 "
-        f"decisions about "
-        f"{t['fp_per_10k']:,.0f} {meaning['false_positive']} "
-        f"({_ci(t['fp_per_10k_ci'], 0)}) and {t['fn_per_10k']:,.0f} {meaning['false_negative']} "
-        f"({_ci(t['fn_per_10k_ci'], 0)}). Of the cases it flags, "
-        f"{_pct(t['precision_flagged'])} are really {meaning['positive_class']}."
-    )
-
-
-def policy_table(m: dict[str, Any]) -> str:
-    t, b, meaning = m["test"], m["baselines"], m["costs"]["meaning"]
-    cost = t["expected_cost_per_1k"]
-    return "\n".join(
-        [
-            "| policy | expected cost per 1,000 decisions |",
-            "|---|---|",
-            f"| model, cost-tuned threshold {m['threshold']:.3f} | **{cost['value']:.0f}** "
-            f"{_ci([cost['ci_low'], cost['ci_high']], 0)} |",
-            f"| model, default threshold 0.5 | {b['threshold_0_5']:.0f} |",
-            f"| {meaning['positive_action']} everyone | {b['flag_all']:.0f} |",
-            f"| {meaning['negative_action']} everyone | {b['flag_none']:.0f} |",
-            "",
-        ]
-    )
-
-
-def decision_sentence(m: dict[str, Any]) -> str:
-    t, meaning = m["test"], m["costs"]["meaning"]
-    trivial = t["saving_vs_best_trivial_per_1k"]
-    half = t["saving_vs_threshold_0_5_per_1k"]
-    best = (
-        f"{meaning['positive_action']} everyone"
-        if t["best_trivial_policy"] == "flag_all"
-        else f"{meaning['negative_action']} everyone"
-    )
-    return (
-        f"Against the best simple policy ({best}) the model {_saves(trivial['value'])} cost "
-        f"units per 1,000 decisions ({_ci([trivial['ci_low'], trivial['ci_high']], 0)}); "
-        f"{_verdict(trivial, 'the model beats the simple policy')}. Choosing the threshold "
-        f"from the costs instead of using 0.5 {_saves(half['value'])} per 1,000 "
-        f"({_ci([half['ci_low'], half['ci_high']], 0)}); "
-        f"{_verdict(half, 'the tuned threshold beats 0.5')}."
-    )
-
-
-def _saves(value: float) -> str:
-    return f"saves {value:.0f}" if value >= 0 else f"costs {-value:.0f} more"
-
-
-def _verdict(saving: dict[str, float], claim: str) -> str:
-    if saving["ci_low"] > 0:
-        return "the interval is clear of zero"
-    if saving["ci_high"] < 0:
-        return "the interval lies below zero: it costs more"
-    return f"the interval includes zero, so this test set cannot show that {claim}"
-
-
-def subgroup_findings(m: dict[str, Any]) -> list[str]:
-    findings = []
-    for column, gaps in m["subgroup_gaps"].items():
-        groups = m["subgroups"][column]
-        fpr, fnr = gaps["fpr"], gaps["fnr"]
-        small = [g for g, v in groups.items() if v["small"]]
-        text = (
-            f"`{column}`: the largest gap between groups is {_gap(fpr)} in false positive rate "
-            f"and {_gap(fnr)} in false negative rate."
-        )
-        if small:
-            text += (
-                f" Group(s) {', '.join(repr(g) for g in small)} have fewer than 30 test rows: "
-                "their rates are too uncertain to conclude from."
-            )
-        findings.append(text)
-    if findings:
-        findings.append(
-            "A gap is an absolute difference, so its interval cannot go below zero; an interval "
-            "that starts near zero is consistent with no real gap."
-        )
-    return findings
-
-
-def subgroup_table(m: dict[str, Any]) -> str:
-    rows = [
-        "| subgroup | group | n | selection rate | false positive rate | false negative rate "
-        "| expected cost per 1,000 |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for column, groups in m["subgroups"].items():
-        for group, v in groups.items():
-            rows.append(
-                f"| {column} | {group} | {v['n']} | {_rate(v, 'selection_rate')} | "
-                f"{_rate(v, 'fpr')} | {_rate(v, 'fnr')} | {_cost(v)} |"
-            )
-    return "\n".join(rows) + "\n"
-
-
-def sensitivity_table(m: dict[str, Any]) -> str:
-    rows = [
-        "| cost ratio C_fn/C_fp | threshold chosen on training rows | cost per 1,000 at that "
-        "threshold | at the deployed threshold |",
-        "|---|---|---|---|",
-        f"| {m['costs']['false_negative'] / m['costs']['false_positive']:.2f} (as configured) | "
-        f"{m['threshold']:.3f} | {m['test']['expected_cost_per_1k']['value']:.0f} | "
-        f"{m['test']['expected_cost_per_1k']['value']:.0f} |",
-    ]
-    for s in m["sensitivity"]:
-        ratio = s["cost_false_negative"] / s["cost_false_positive"]
-        rows.append(
-            f"| {ratio:.2f} ({(s['factor'] - 1) * 100:+.0f} %) | {s['threshold']:.3f} | "
-            f"{s['cost_per_1k_at_retuned_threshold']:.0f} | "
-            f"{s['cost_per_1k_at_current_threshold']:.0f} |"
-        )
-    return "\n".join(rows) + "\n"
-
-
-def evaluation_markdown(m: dict[str, Any]) -> str:
-    d, sel = m["data"], m["model_selection"]
-    cal = m["calibration"]
-    candidates = [
-        "| candidate | cost per 1,000 (CV) | ROC-AUC (CV) | Brier (CV) |",
-        "|---|---|---|---|",
-    ]
-    for name, c in sel["candidates"].items():
-        mark = " **(selected)**" if name == sel["selected"] else ""
-        candidates.append(
-            f"| {MODEL_NAMES.get(name, name)}{mark} | {c['cost_per_1k']['value']:.0f} "
-            f"{_ci([c['cost_per_1k']['ci_low'], c['cost_per_1k']['ci_high']], 0)} | "
-            f"{c['roc_auc']['value']:.3f} "
-            f"{_ci([c['roc_auc']['ci_low'], c['roc_auc']['ci_high']], 3)} | "
-            f"{c['brier']['value']:.3f} |"
-        )
-    c = m["test"]["confusion"]
-    meaning = m["costs"]["meaning"]
-    gap = m["threshold"] - m["bayes_threshold"]
-    sections = [
-        "# Evaluation report",
-        "",
-        "Written by `make report` from `reports/metrics.json`; do not edit by hand.",
-        "",
-        "## Data",
-        "",
-        f"`{d['file']}`: {d['rows']:,} rows, {_pct(d['positive_rate'])} of class "
-        f"{d['classes']['positive']!r} (the positive class: {meaning['positive_action']}). "
-        f"{d['train_rows']:,} training rows, {d['test_rows']:,} held-out test rows (stratified "
-        f"split, seed {sel['seed']}).",
-        "",
-        "## Costs",
-        "",
-        f"- false positive ({meaning['false_positive']}): {_n(m['costs']['false_positive'])}",
-        f"- false negative ({meaning['false_negative']}): {_n(m['costs']['false_negative'])}",
-        "",
-        "## Model selection (training rows only)",
-        "",
-        f"{sel['cv_folds']}-fold stratified cross-validation of the whole procedure: each "
-        "candidate is fitted and its threshold tuned on the costs inside the training folds, "
-        "then scored on the held-out fold. Intervals are t intervals over the folds (folds "
-        "share rows, so they are somewhat optimistic).",
-        "",
-        *candidates,
-        "",
-        f"Rule: {sel['selection_rule']}.",
-        "",
-        "## Calibration",
-        "",
-        f"Brier score of cross-validated training predictions "
-        f"{cal['training_oof']['oof_brier']:.3f}, on the test set {cal['test_brier']:.3f}. Mean "
-        f"predicted probability {cal['training_oof']['oof_mean_probability']:.3f} against an "
-        f"observed rate of {cal['training_oof']['positive_rate']:.3f}. The decision threshold is "
-        "tuned on the cost directly, so miscalibration shifts the threshold rather than the "
-        "decisions' quality; the probabilities the API returns should be read with the "
-        "calibration figure in mind.",
-        "",
-        "![calibration](figures/calibration.png)",
-        "",
-        "## Threshold",
-        "",
-        f"Chosen threshold {m['threshold']:.3f} (tuned by `TunedThresholdClassifierCV` on the "
-        f"training rows). For perfectly calibrated probabilities the optimum would be "
-        f"C_fp / (C_fp + C_fn) = {m['bayes_threshold']:.3f}; the difference ({gap:+.3f}) is a "
-        "sign of how far the probabilities are from calibrated near the decision boundary.",
-        "",
-        "![cost against threshold](figures/cost_vs_threshold.png)",
-        "",
-        "If the cost ratio is off by ±20 %, the threshold we would have chosen and what each "
-        "choice costs on the test set under the shifted costs:",
-        "",
-        sensitivity_table(m),
-        "Both thresholds come from the training rows, so on the test set a re-chosen one "
-        "can even do worse than the deployed one; read the differences against the "
-        f"uncertainty of the expected cost itself (±{_half_width(m):.0f} per 1,000).",
-        "",
-        "## Test set results",
-        "",
-        headline_table(m),
-        f"Confusion at the chosen threshold: {c['tp']} true positives, {c['fp']} false positives "
-        f"({meaning['false_positive']}), {c['tn']} true negatives, {c['fn']} false negatives "
-        f"({meaning['false_negative']}).",
-        "",
-        impact_sentence(m),
-        "",
-        "![confusion matrix](figures/confusion_matrix.png)",
-        "",
-        "## Against simple policies",
-        "",
-        policy_table(m),
-        decision_sentence(m),
-        "",
-        "## Subgroups",
-        "",
-        subgroup_table(m),
-        "\n".join(f"- {line}" for line in subgroup_findings(m)),
-        "",
-        "Largest gaps between groups, with intervals:",
-        "",
-        "| subgroup | measure | gap | interval |",
-        "|---|---|---|---|",
-        *[
-            f"| {col} | {RATES[name]} | {_fixed(g['value'], _digits(name))} | "
-            f"{_ci([g['ci_low'], g['ci_high']], _digits(name))} |"
-            for col, gaps in m["subgroup_gaps"].items()
-            for name, g in gaps.items()
-        ],
-        "",
-        "![subgroup error rates](figures/subgroup_error_rates.png)",
-        "",
-        f"Bootstrap: {m['bootstrap']['samples']:,} resamples of the test rows, shared by all "
-        f"intervals ({m['bootstrap']['method']} intervals, paired where two policies are "
-        "compared; subgroup intervals resample the whole test set, so group sizes vary).",
-        "",
-    ]
-    return "\n".join(sections)
-
-
-# --- formatting ---------------------------------------------------------------------
-
-
-def _n(value: float) -> str:
-    return f"{value:g}"
-
-
-def _pct(value: float | None, digits: int = 1) -> str:
-    return "n/a" if value is None else f"{value * 100:.{digits}f} %"
-
-
-def _ci(pair: list[float | None], digits: int) -> str:
-    low, high = pair
-    if low is None or high is None:
-        return "n/a"
-    return f"[{low:,.{digits}f}, {high:,.{digits}f}]"
-
-
-def _rate(v: dict[str, Any], name: str) -> str:
-    value = v[name]
-    if value is None:
-        return "undefined"
-    return f"{value:.2f} {_ci(v[f'{name}_ci'], 2)}"
-
-
-def _cost(v: dict[str, Any]) -> str:
-    return f"{v['expected_cost_per_1k']:.0f} {_ci(v['expected_cost_per_1k_ci'], 0)}"
-
-
-def _gap(g: dict[str, Any]) -> str:
-    if g["value"] is None:
-        return "undefined"
-    return f"{g['value']:.2f} {_ci([g['ci_low'], g['ci_high']], 2)}"
-
-
-def _digits(rate: str) -> int:
-    return 0 if rate == "expected_cost_per_1k" else 3
-
-
-def _fixed(value: float | None, digits: int) -> str:
-    return "n/a" if value is None else f"{value:,.{digits}f}"
-
-
-def _half_width(m: dict[str, Any]) -> float:
-    cost = m["test"]["expected_cost_per_1k"]
-    return float((cost["ci_high"] - cost["ci_low"]) / 2)
+def _up(doc: Path) -> str:
+    return "../" * len(doc.parent.parts)

@@ -1,156 +1,310 @@
-"""Stage `train`: compare candidates by nested cross-validation, tune the threshold on
-the costs, check calibration, and save the serving model with its metadata.
+"""Stage `train`: compare candidates by repeated cross-validation, choose the threshold
+from the costs on the same folds, measure calibration, and save the serving model.
 
-The test rows are never read here: every choice (model family, threshold, the
-sensitivity of the threshold to the cost ratio) is made on the training rows.
+The test rows are never read here: every choice (model family, threshold, calibration,
+whether the audited columns are features) is made on the training rows.
 """
 
 from __future__ import annotations
 
-import json
 import platform
 import subprocess
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
 from typing import Any
 
 import numpy as np
-from sklearn.base import clone
+import numpy.typing as npt
 from sklearn.frozen import FrozenEstimator
-from sklearn.metrics import brier_score_loss
-from sklearn.model_selection import FixedThresholdClassifier, cross_val_predict, cross_validate
+from sklearn.metrics import brier_score_loss, roc_auc_score
+from sklearn.model_selection import FixedThresholdClassifier
 
+from . import results
 from .artefact import save_model
-from .binary.costs import Costs, bayes_threshold, cost_scorer
+from .binary.calibration import Sigmoid, cross_validated_calibration, fit_sigmoid, measure
+from .binary.costs import Costs, bayes_threshold
+from .binary.threshold import (
+    HeldOut,
+    cross_validated_row_costs,
+    fold_curves,
+    study,
+    threshold_by_cost_ratio,
+    threshold_grid,
+)
 from .config import Config
+from .core.stats import Bootstrap, mean, mean_difference
+from .core.threads import single_threaded
 from .data import Dataset, infer_schema
-from .modelling import candidate, decision_model, fitted_threshold, folds
+from .modelling import candidate, fold_calibration, model_data, out_of_fold
 from .prepare import load_split
-from .stats import calibration_bins, cv_interval
+
+SELECTION_RULE = (
+    "lowest mean cross-validated cost per decision; a simpler candidate is preferred "
+    "while the paired bootstrap interval of its cost minus the cheapest one's includes zero"
+)
+# The served score is called a probability when its cross-validated calibration error
+# (count-weighted |observed - predicted| over ten equal-count bins) is at most this.
+MAX_CALIBRATION_ERROR = 0.05
+# Cost ratios C_fn/C_fp, as factors on the configured one, for the threshold-vs-ratio figure.
+RATIO_FACTORS = tuple(float(f) for f in np.geomspace(0.2, 5.0, 15))
 
 
-def run(cfg: Config) -> dict[str, Any]:
+@single_threaded
+def run(cfg: Config) -> results.TrainingSummary:
     started = time.perf_counter()
     train, _, split = load_split(cfg)
-    costs = Costs(cfg.costs.false_positive, cfg.costs.false_negative)
-    seed, k = cfg.training.seed, cfg.training.cv_folds
-    X, y = train.features, train.target
-
-    comparison = compare_candidates(train, costs, cfg)
-    selected = select(comparison, cfg.training.candidates)
-    pipeline = candidate(selected, train.numeric_columns, train.categorical_columns, seed)
-
-    tuned = decision_model(pipeline, costs, k, seed + 1).fit(X, y)
-    threshold = fitted_threshold(tuned)
-    sensitivity = []
-    for factor in (1 - cfg.evaluation.cost_ratio_shift, 1 + cfg.evaluation.cost_ratio_shift):
-        shifted = costs.scaled(factor)
-        other = decision_model(clone(pipeline), shifted, k, seed + 1).fit(X, y)
-        sensitivity.append(
-            {
-                "factor": round(factor, 6),
-                "cost_false_positive": shifted.false_positive,
-                "cost_false_negative": round(shifted.false_negative, 6),
-                "threshold": round(fitted_threshold(other), 4),
-            }
-        )
-
-    oof = cross_val_predict(clone(pipeline), X, y, cv=folds(k, seed), method="predict_proba")[:, 1]
-    calibration = {
-        "oof_brier": round(float(brier_score_loss(y, oof)), 4),
-        "oof_mean_probability": round(float(oof.mean()), 4),
-        "positive_rate": round(float(y.mean()), 6),
-        "bins": calibration_bins(y, oof),
-    }
-
-    model = FixedThresholdClassifier(FrozenEstimator(tuned.estimator_), threshold=threshold)
-    model.fit(X, y)
-    summary = {
-        "selected": selected,
-        "selection_rule": (
-            "lowest mean cross-validated cost per decision; a simpler candidate within one "
-            "standard error of the best is preferred"
-        ),
-        "cv_folds": k,
-        "seed": seed,
-        "candidates": comparison,
-        "threshold": round(threshold, 4),
-        "bayes_threshold": round(bayes_threshold(costs), 6),
-        "sensitivity": sensitivity,
-        "calibration": calibration,
-        "oof_probabilities": [round(float(p), 6) for p in oof],
-        "oof_target": [int(v) for v in y],
-    }
-    cfg.paths.models_dir.mkdir(parents=True, exist_ok=True)
-    cfg.paths.training_summary.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
-
-    schema = infer_schema(train)
-    seconds = time.perf_counter() - started
+    summary, model, served = fit(train, cfg)
+    results.write(cfg.paths.training_summary, summary)
     save_model(
         model,
         cfg.paths.model,
         cfg.paths.model_metadata,
-        {
-            "model_name": selected,
-            "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "training_seconds": round(seconds, 2),
-            "data_file": cfg.data.path.name,
-            "data_sha256": split["data_sha256"],
-            "git_commit": _git_commit(cfg),
-            "threshold": threshold,
-            "classes": {"negative": train.classes[0], "positive": train.classes[1]},
-            "actions": {
-                "positive": cfg.decision.positive_action,
-                "negative": cfg.decision.negative_action,
-            },
-            "costs": {
-                "false_positive": costs.false_positive,
-                "false_negative": costs.false_negative,
-            },
-            "feature_schema": schema.to_dict(),
-            "headline_metrics": {
-                "cv_cost_per_1k": comparison[selected]["cost_per_1k"],
-                "cv_roc_auc": comparison[selected]["roc_auc"],
-            },
-            "versions": _versions(),
-        },
+        _metadata(cfg, summary, served, split, time.perf_counter() - started),
     )
     return summary
 
 
-def compare_candidates(train: Dataset, costs: Costs, cfg: Config) -> dict[str, Any]:
-    """Nested CV: each candidate with its own cost-tuned threshold, scored on outer folds.
-
-    Scoring the whole procedure (fit, then tune the threshold inside the training folds)
-    compares what would actually be deployed, not the models at an arbitrary 0.5.
-    """
+def fit(train: Dataset, cfg: Config) -> tuple[results.TrainingSummary, Any, Dataset]:
+    """Every training decision, from the training rows alone: summary, model, its data."""
+    costs = Costs(cfg.costs.false_positive, cfg.costs.false_negative)
     seed, k = cfg.training.seed, cfg.training.cv_folds
-    results: dict[str, Any] = {}
+    seeds = [seed + r for r in range(cfg.training.cv_repeats)]
+    grid = threshold_grid()
+    setting = cfg.bootstrap
+    data = model_data(train, cfg.subgroups.columns, as_features=cfg.subgroups.as_features)
+    y = data.target
+
+    held: dict[str, list[HeldOut]] = {}
+    row_costs: dict[str, npt.NDArray[np.float64]] = {}
     for name in cfg.training.candidates:
-        pipeline = candidate(name, train.numeric_columns, train.categorical_columns, seed)
-        scores = cross_validate(
-            decision_model(pipeline, costs, k, seed + 1),
-            train.features,
-            train.target,
-            cv=folds(k, seed),
-            scoring={"cost": cost_scorer(costs), "roc_auc": "roc_auc", "brier": "neg_brier_score"},
+        pipeline = candidate(name, data.numeric_columns, data.categorical_columns, seed)
+        held[name] = out_of_fold(pipeline, data.features, y, k, seeds)
+        row_costs[name] = cross_validated_row_costs(held[name], grid, costs, len(y))
+    candidates = compare(cfg.training.candidates, held, row_costs, setting)
+    selected = select(candidates, cfg.training.candidates)
+    folds = held[selected]
+    # Everything from here on is on the scale of the served score: Platt-scaled (each
+    # fold by a sigmoid fitted on the other folds) when calibration is served.
+    calibration, sigmoid = _calibration(folds, foldable=selected == "logistic_regression")
+    if sigmoid is not None:
+        folds = cross_validated_calibration(folds)
+    threshold_study = study(folds, grid, costs)
+    threshold = threshold_study.chosen
+
+    other = model_data(train, cfg.subgroups.columns, as_features=not cfg.subgroups.as_features)
+    other_pipeline = candidate(selected, other.numeric_columns, other.categorical_columns, seed)
+    other_costs = cross_validated_row_costs(
+        out_of_fold(other_pipeline, other.features, y, k, seeds), grid, costs, len(y)
+    )
+    variants = sorted(
+        [
+            _variant(cfg.subgroups.as_features, data, row_costs[selected], setting),
+            _variant(not cfg.subgroups.as_features, other, other_costs, setting),
+        ],
+        key=lambda v: v.audited_as_features,
+    )
+    with_audited, without = (
+        (other_costs, row_costs[selected])
+        if not cfg.subgroups.as_features
+        else (row_costs[selected], other_costs)
+    )
+
+    pipeline = candidate(selected, data.numeric_columns, data.categorical_columns, seed)
+    pipeline.fit(data.features, y)
+    if sigmoid is not None and not fold_calibration(pipeline, sigmoid):
+        raise RuntimeError("calibration was chosen for a model it cannot be folded into")
+    model = FixedThresholdClassifier(FrozenEstimator(pipeline), threshold=threshold)
+    model.fit(data.features, y)
+
+    factors = (1 - cfg.evaluation.cost_ratio_shift, 1 + cfg.evaluation.cost_ratio_shift)
+    curves = fold_curves(folds, grid, costs) * 1000
+    summary = results.TrainingSummary(
+        selected=selected,
+        selection_rule=SELECTION_RULE,
+        cv_folds=k,
+        cv_repeats=len(seeds),
+        seed=seed,
+        candidates=candidates,
+        threshold_study=threshold_study,
+        served_threshold=threshold,
+        formula_threshold=round(bayes_threshold(costs), 6),
+        calibration=calibration,
+        audited_as_features=cfg.subgroups.as_features,
+        feature_variants=variants,
+        variant_difference_per_1k=mean_difference(
+            with_audited.mean(axis=0), without.mean(axis=0), setting
         )
-        cost = -scores["test_cost"] * 1000
-        results[name] = {
-            "cost_per_1k": cv_interval(cost).as_dict(3),
-            "cost_per_1k_se": round(float(np.std(cost, ddof=1) / np.sqrt(len(cost))), 3),
-            "roc_auc": cv_interval(scores["test_roc_auc"]).as_dict(4),
-            "brier": cv_interval(-scores["test_brier"]).as_dict(4),
-        }
-    return results
+        .scaled(1000)
+        .rounded(3),
+        cost_ratios=_ratios(folds, grid, costs, RATIO_FACTORS),
+        sensitivity=_ratios(folds, grid, costs, factors),
+        curves=results.FoldCurves(
+            grid=[round(float(t), 6) for t in grid],
+            per_1k=[[round(float(c), 3) for c in row] for row in curves],
+            repeats=[f.repeat for f in folds],
+        ),
+    )
+    return summary, model, data
 
 
-def select(comparison: dict[str, Any], order: tuple[str, ...]) -> str:
-    """Lowest mean CV cost, but the simplest candidate within one SE of it (one-SE rule)."""
-    best = min(order, key=lambda n: comparison[n]["cost_per_1k"]["value"])
-    limit = comparison[best]["cost_per_1k"]["value"] + comparison[best]["cost_per_1k_se"]
-    return next(n for n in order if comparison[n]["cost_per_1k"]["value"] <= limit)
+def compare(
+    names: Sequence[str],
+    held: dict[str, list[HeldOut]],
+    row_costs: dict[str, npt.NDArray[np.float64]],
+    setting: Bootstrap,
+) -> list[results.Candidate]:
+    """Each candidate's cross-validated cost (interval over rows, spread over repeats)."""
+    per_row = {name: row_costs[name].mean(axis=0) for name in names}
+    best = min(names, key=lambda name: float(per_row[name].mean()))
+    out = []
+    for name in names:
+        repeats = row_costs[name].mean(axis=1)
+        pooled = held[name]
+        out.append(
+            results.Candidate(
+                name=name,
+                cost_per_1k=mean(per_row[name], setting).scaled(1000).rounded(3),
+                cost_spread=results.Spread(
+                    low=round(float(repeats.min()) * 1000, 3),
+                    high=round(float(repeats.max()) * 1000, 3),
+                ),
+                difference_to_best=mean_difference(per_row[name], per_row[best], setting)
+                .scaled(1000)
+                .rounded(3),
+                roc_auc=round(_mean_over_repeats(pooled, _auc), 4),
+                brier=round(_mean_over_repeats(pooled, _brier), 4),
+            )
+        )
+    return out
+
+
+def select(candidates: Sequence[results.Candidate], order: Sequence[str]) -> str:
+    """The simplest candidate not clearly costlier than the cheapest (see SELECTION_RULE)."""
+    by_name = {c.name: c for c in candidates}
+    for name in order:
+        low = by_name[name].difference_to_best.low
+        if low is None or low <= 0:
+            return name
+    raise ValueError("no candidate to select")
+
+
+def _calibration(
+    folds: list[HeldOut], *, foldable: bool
+) -> tuple[results.CalibrationStudy, Sigmoid | None]:
+    """Raw and Platt-scaled scores, both measured on rows they were not fitted on.
+
+    The sigmoid is served when it lowers the cross-validated Brier score and can be
+    folded into the model (a logistic regression); the served score is called
+    calibrated when its cross-validated calibration error is small.
+    """
+    y = np.concatenate([f.y for f in folds])
+    raw = measure(y, np.concatenate([f.scores for f in folds]))
+    scaled = cross_validated_calibration(folds)
+    calibrated = measure(y, np.concatenate([f.scores for f in scaled]))
+    use_sigmoid = foldable and calibrated.brier < raw.brier
+    served = calibrated if use_sigmoid else raw
+    is_calibrated = served.calibration_error <= MAX_CALIBRATION_ERROR
+    reason = (
+        f"{'Platt-scaled' if use_sigmoid else 'raw'} scores are served; their calibration "
+        f"error {served.calibration_error:.3f} is "
+        f"{'within' if is_calibrated else 'above'} {MAX_CALIBRATION_ERROR}"
+    )
+    sigmoid = fit_sigmoid(y, np.concatenate([f.scores for f in folds])) if use_sigmoid else None
+    return (
+        results.CalibrationStudy(
+            raw=raw,
+            calibrated=calibrated,
+            platt_served=use_sigmoid,
+            served_calibrated=is_calibrated,
+            reason=reason,
+        ),
+        sigmoid,
+    )
+
+
+def _variant(
+    audited: bool, data: Dataset, row_costs: npt.NDArray[np.float64], setting: Bootstrap
+) -> results.FeatureVariant:
+    repeats = row_costs.mean(axis=1)
+    return results.FeatureVariant(
+        audited_as_features=audited,
+        features=list(data.features.columns),
+        cost_per_1k=mean(row_costs.mean(axis=0), setting).scaled(1000).rounded(3),
+        cost_spread=results.Spread(
+            low=round(float(repeats.min()) * 1000, 3), high=round(float(repeats.max()) * 1000, 3)
+        ),
+    )
+
+
+def _ratios(
+    folds: list[HeldOut], grid: Any, costs: Costs, factors: Sequence[float]
+) -> list[results.CostRatioPoint]:
+    return [
+        results.CostRatioPoint(
+            ratio=round(ratio, 6),
+            threshold=round(threshold, 6),
+            formula_threshold=round(1 / (1 + ratio), 6),
+        )
+        for ratio, threshold in threshold_by_cost_ratio(folds, grid, costs, factors)
+    ]
+
+
+def _mean_over_repeats(folds: list[HeldOut], metric: Any) -> float:
+    repeats = sorted({f.repeat for f in folds})
+    values = []
+    for r in repeats:
+        mine = [f for f in folds if f.repeat == r]
+        values.append(
+            metric(np.concatenate([f.y for f in mine]), np.concatenate([f.scores for f in mine]))
+        )
+    return float(np.mean(values))
+
+
+def _auc(y: Any, scores: Any) -> float:
+    return float(roc_auc_score(y, scores))
+
+
+def _brier(y: Any, scores: Any) -> float:
+    return float(brier_score_loss(y, scores))
+
+
+def _metadata(
+    cfg: Config,
+    summary: results.TrainingSummary,
+    data: Dataset,
+    split: dict[str, Any],
+    seconds: float,
+) -> dict[str, Any]:
+    chosen = summary.candidate(summary.selected)
+    return {
+        "model_name": summary.selected,
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "training_seconds": round(seconds, 2),
+        "data_file": cfg.data.path.name,
+        "data_sha256": split["data_sha256"],
+        "git_commit": _git_commit(cfg),
+        "threshold": summary.served_threshold,
+        # True only when the served score's cross-validated calibration error is small:
+        # then (and only then) the API may call the score a probability.
+        "calibrated": summary.calibration.served_calibrated,
+        "classes": {"negative": data.classes[0], "positive": data.classes[1]},
+        "actions": {
+            "positive": cfg.decision.positive_action,
+            "negative": cfg.decision.negative_action,
+        },
+        "costs": {
+            "false_positive": cfg.costs.false_positive,
+            "false_negative": cfg.costs.false_negative,
+        },
+        "feature_schema": infer_schema(data).to_dict(),
+        "headline_metrics": {
+            "cv_cost_per_1k": chosen.cost_per_1k.model_dump(),
+            "cv_roc_auc": chosen.roc_auc,
+        },
+        "versions": _versions(),
+    }
 
 
 def _git_commit(cfg: Config) -> str | None:
