@@ -7,6 +7,7 @@ from portfoliokit.catalogue import (
     get_template,
     list_templates,
     questions_for,
+    render_default,
     templates_root,
 )
 from portfoliokit.errors import AnswerError, TemplateNotFoundError
@@ -40,12 +41,43 @@ def test_common_questions_come_first_and_have_help(template_id: str) -> None:
     assert license_question.default == "MIT"
 
 
-def test_classification_api_asks_its_own_questions_and_others_do_not() -> None:
-    own = {"target_column", "positive_class", "subgroup_columns",
-           "cost_false_positive", "cost_false_negative"}  # fmt: skip
-    assert own <= {q.name for q in questions_for("classification-api") if q.asked}
-    for other in ("nlp-pipeline", "recommender"):
-        assert not own & {q.name for q in questions_for(other)}
+OWN_QUESTIONS = {
+    "classification-api": {"dataset_path", "target_column", "positive_class", "subgroup_columns",
+                           "cost_false_positive", "cost_false_negative"},
+    "nlp-pipeline": {"dataset_path", "text_column", "label_column", "positive_class",
+                     "cost_false_positive", "cost_false_negative"},
+    "recommender": {"dataset_path", "user_column", "item_column", "rating_column",
+                    "time_column", "positive_threshold"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("template_id", TEMPLATE_IDS)
+def test_each_template_asks_its_own_questions_and_no_others(template_id: str) -> None:
+    asked = {q.name for q in questions_for(template_id) if q.asked}
+    own = OWN_QUESTIONS.get(template_id, set())
+    assert own <= asked
+    others = set().union(*OWN_QUESTIONS.values()) - own
+    assert not others & asked
+
+
+def test_shared_question_names_take_each_templates_defaults() -> None:
+    defaults = {
+        template_id: {
+            q.name: render_default(q, {"template_id": template_id})
+            for q in questions_for(template_id)
+            if q.name in OWN_QUESTIONS[template_id]
+        }
+        for template_id in OWN_QUESTIONS
+    }
+    assert defaults["classification-api"]["dataset_path"] == "data/german_credit.csv"
+    assert defaults["nlp-pipeline"]["dataset_path"] == "data/sms_spam.csv"
+    assert defaults["nlp-pipeline"]["positive_class"] == "spam"
+    assert defaults["recommender"]["dataset_path"] == "data/insteval.csv"
+    helps = {t: {q.name: q.help for q in questions_for(t)} for t in OWN_QUESTIONS}
+    assert "German Credit" in helps["classification-api"]["dataset_path"]
+    assert "SMS Spam" in helps["nlp-pipeline"]["dataset_path"]
+    assert "InstEval" in helps["recommender"]["dataset_path"]
+    assert "{%" not in helps["nlp-pipeline"]["positive_class"]
 
 
 def test_recommender_asks_its_own_questions_and_shares_dataset_path() -> None:

@@ -98,7 +98,7 @@ def test_new_takes_data_pairs_and_data_file(workdir: Path) -> None:
     assert not (project / "LICENSE").exists()
     assert not (project / ".git").exists()
     assert "description: From a file." in (project / ".copier-answers.yml").read_text()
-    assert (project / "src" / "spam_guard" / "text.py").is_file()
+    assert (project / "src" / "spam_guard" / "normalise.py").is_file()
 
 
 def test_dry_run_lists_files_and_writes_nothing(workdir: Path) -> None:

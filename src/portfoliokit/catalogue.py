@@ -116,10 +116,12 @@ def questions_for(template_id: str) -> tuple[Question, ...]:
             if env.from_string(when).render(template_id=template_id).strip() != "True":
                 continue
             when = True
+        help_text = env.from_string(str(spec.get("help", "")))
         selected.append(
             Question(
                 name=name,
-                help=" ".join(str(spec.get("help", "")).split()),
+                # Help may say different things per template (a question shared by two).
+                help=" ".join(help_text.render(template_id=template_id).split()),
                 default=spec.get("default"),
                 choices=tuple(str(choice) for choice in spec.get("choices", ())),
                 asked=bool(when) and name not in TOOL_ANSWERS,

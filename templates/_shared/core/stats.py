@@ -245,6 +245,29 @@ def mean_difference(
     return _scipy_interval((a, b), _difference_of_means, estimate, setting)
 
 
+def fold_mean(scores: npt.ArrayLike, confidence: float = 0.95) -> Interval:
+    """Mean of cross-validation fold scores with a t interval over the folds.
+
+    For comparing candidates scored on the same folds, not as a final uncertainty:
+    folds share training rows, so the interval is somewhat too narrow. At least two folds;
+    `denominator` is the number of folds.
+    """
+    s = np.asarray(scores, dtype=float)
+    if s.size < 2:
+        raise ValueError("an interval over folds needs at least two folds")
+    estimate = float(s.mean())
+    half = float(
+        _scipy_stats.t.ppf(0.5 + confidence / 2, df=s.size - 1) * s.std(ddof=1) / np.sqrt(s.size)
+    )
+    return Interval(
+        estimate=estimate,
+        low=estimate - half,
+        high=estimate + half,
+        method="t-over-folds",
+        denominator=int(s.size),
+    )
+
+
 def resample_indices(n_rows: int, setting: Bootstrap) -> IndexArray:
     """`setting.resamples` resamples of `n_rows` row positions, drawn with replacement."""
     if n_rows < 1:

@@ -9,6 +9,7 @@ from {{ package_name }}.core.stats import (
     Bootstrap,
     Interval,
     bootstrap,
+    fold_mean,
     group_mean_difference,
     mean,
     mean_difference,
@@ -201,3 +202,11 @@ def test_excludes_zero_and_scaling_edge_cases() -> None:
     with pytest.raises(ValueError, match="same shape"):
         mean_difference([1.0, 2.0], [1.0], SETTING)
     assert not mean_difference([], [], SETTING).defined
+def test_fold_mean_is_a_t_interval_over_the_folds() -> None:
+    scores = [1.0, 2.0, 3.0, 4.0, 5.0]
+    r = fold_mean(scores)
+    half = 2.7764451051977987 * np.std(scores, ddof=1) / np.sqrt(5)  # t(0.975, df=4)
+    assert (r.estimate, r.denominator, r.method) == (3.0, 5, "t-over-folds")
+    assert (r.low, r.high) == (pytest.approx(3 - half), pytest.approx(3 + half))
+    with pytest.raises(ValueError):
+        fold_mean([1.0])

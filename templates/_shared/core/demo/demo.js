@@ -33,6 +33,11 @@ function buildForm() {
         element.textContent = option;
         input.append(element);
       }
+    } else if (spec.type === "string") {
+      // Free text (e.g. a message to classify): a text box, bounded like the schema.
+      input = document.createElement("textarea");
+      input.rows = 4;
+      if (spec.maxLength !== undefined) input.maxLength = spec.maxLength;
     } else {
       input = document.createElement("input");
       input.type = "number";
@@ -59,9 +64,9 @@ function fillForm(values) {
 
 function readForm() {
   const body = {};
-  for (const input of byId("fields").querySelectorAll("input, select")) {
+  for (const input of byId("fields").querySelectorAll("input, select, textarea")) {
     const kind = input.dataset.kind;
-    if (kind === "category") {
+    if (kind === "category" || kind === "string") {
       body[input.name] = input.value;
     } else if (input.value === "" && input.dataset.nullable) {
       body[input.name] = null;

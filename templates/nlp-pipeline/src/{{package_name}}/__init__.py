@@ -1,5 +1,10 @@
-"""Text classification pipeline (preview): text normalisation used before vectorising."""
+"""Text classification pipeline: data stages, cost-aware decisions, batch inference, API."""
 
-from .text import normalise, tokens
+from importlib.metadata import PackageNotFoundError, version
 
-__all__ = ["normalise", "tokens"]
+try:
+    __version__ = version(__name__.replace("_", "-"))
+except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "0.0.0"
+
+__all__ = ["__version__"]

@@ -1,0 +1,1 @@
+"""What the binary-decision portfoliokit projects share: costs, threshold, calibration, audit."""

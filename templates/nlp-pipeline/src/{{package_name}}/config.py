@@ -1,0 +1,190 @@
+"""The project's single source of paths and parameters, read from `config.toml`.
+
+Every stage takes a `Config`; nothing else in the package names a column, a path or a
+cost. The file is validated by pydantic: an unknown key, a wrong type or an impossible
+value stops the run with one line naming the key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import ConfigError
+
+DEFAULT_CONFIG = Path("config.toml")
+CANDIDATES = ("dummy", "logreg_word", "logreg_word_char", "linear_svm_word_char")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DataConfig(_Section):
+    path: Path
+    text_column: str = "text"
+    label_column: str = "label"
+    positive_class: str
+    max_chars: int = Field(default=5000, ge=1)
+    test_size: float = Field(default=0.2, gt=0, lt=1)
+    min_rows_per_class: int = Field(default=20, ge=2)
+
+
+class NormaliseConfig(_Section):
+    lowercase: bool = True
+    replace_urls: bool = True
+    replace_phone_numbers: bool = True
+    replace_numbers: bool = True
+    url_token: str = "urltoken"
+    phone_token: str = "phonetoken"
+    number_token: str = "numbertoken"
+
+
+class DeduplicateConfig(_Section):
+    enabled: bool = True
+
+
+class CostConfig(_Section):
+    false_positive: float = Field(gt=0)
+    false_negative: float = Field(gt=0)
+
+
+class DecisionConfig(_Section):
+    positive_action: str = "flag"
+    negative_action: str = "pass"
+    false_positive: str = "negative messages wrongly flagged"
+    false_negative: str = "positive messages missed"
+    negative_name: str = "negative messages"
+    positive_name: str = "positive messages"
+
+
+class TrainingConfig(_Section):
+    seed: int = 42
+    cv_folds: int = Field(default=5, ge=2)
+    # Fold splits (seeds) on which the threshold is chosen; their spread is reported.
+    threshold_repeats: int = Field(default=3, ge=1)
+    candidates: tuple[str, ...] = CANDIDATES
+
+    @model_validator(mode="after")
+    def _known(self) -> TrainingConfig:
+        unknown = sorted(set(self.candidates) - set(CANDIDATES))
+        if unknown or not self.candidates:
+            raise ValueError(f"candidates must be some of {', '.join(CANDIDATES)}")
+        return self
+
+
+class EvaluationConfig(_Section):
+    bootstrap_samples: int = Field(default=2000, ge=100)
+    confidence: float = Field(default=0.95, gt=0, lt=1)
+    length_edges: tuple[int, ...] = (40, 120)
+    top_errors: int = Field(default=5, ge=0)
+    top_features: int = Field(default=15, ge=1)
+
+
+class AutomationConfig(_Section):
+    review_cost: float = Field(default=0.2, ge=0)
+
+
+class PredictConfig(_Section):
+    chunk_size: int = Field(default=5000, ge=1)
+    workers: int = Field(default=0, ge=0)
+
+
+class ApiConfig(_Section):
+    max_batch: int = Field(default=1000, ge=1)
+    max_chars: int = Field(default=5000, ge=1)
+
+
+class Paths(_Section):
+    models_dir: Path = Path("models")
+    reports_dir: Path = Path("reports")
+    processed_dir: Path = Path("data/processed")
+    docs_dir: Path = Path("docs")
+    readme: Path = Path("README.md")
+
+    @property
+    def model(self) -> Path:
+        return self.models_dir / "model.skops"
+
+    @property
+    def model_metadata(self) -> Path:
+        return self.models_dir / "model.json"
+
+    @property
+    def training_summary(self) -> Path:
+        return self.models_dir / "training.json"
+
+    def stage(self, name: str) -> Path:
+        """The artefact a data stage writes, e.g. `stage("normalised")`."""
+        return self.processed_dir / f"{name}.jsonl"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.processed_dir / "quarantine.csv"
+
+    @property
+    def data_summary(self) -> Path:
+        return self.processed_dir / "summary.json"
+
+    @property
+    def split(self) -> Path:
+        return self.processed_dir / "split.json"
+
+    @property
+    def metrics(self) -> Path:
+        return self.reports_dir / "metrics.json"
+
+    @property
+    def figures_dir(self) -> Path:
+        return self.reports_dir / "figures"
+
+
+class Config(_Section):
+    data: DataConfig
+    normalise: NormaliseConfig = Field(default_factory=NormaliseConfig)
+    deduplicate: DeduplicateConfig = Field(default_factory=DeduplicateConfig)
+    costs: CostConfig
+    decision: DecisionConfig = Field(default_factory=DecisionConfig)
+    training: TrainingConfig = Field(default_factory=TrainingConfig)
+    evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
+    automation: AutomationConfig = Field(default_factory=AutomationConfig)
+    predict: PredictConfig = Field(default_factory=PredictConfig)
+    api: ApiConfig = Field(default_factory=ApiConfig)
+    paths: Paths = Field(default_factory=Paths)
+
+    def rooted(self, root: Path) -> Config:
+        """The same config with every relative path resolved against `root`."""
+        p = self.paths
+        paths = Paths(
+            models_dir=root / p.models_dir,
+            reports_dir=root / p.reports_dir,
+            processed_dir=root / p.processed_dir,
+            docs_dir=root / p.docs_dir,
+            readme=root / p.readme,
+        )
+        data = self.data.model_copy(update={"path": root / self.data.path})
+        return self.model_copy(update={"data": data, "paths": paths})
+
+
+def load_config(path: Path = DEFAULT_CONFIG) -> Config:
+    """Read `config.toml`; relative paths in it are taken relative to its folder."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path} not found; run the pipeline from the project folder") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    return parse_config(raw).rooted(path.resolve().parent)
+
+
+def parse_config(raw: dict[str, Any]) -> Config:
+    """Build a `Config` from parsed TOML, naming the first key at fault."""
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "config.toml"
+        raise ConfigError(f"config.toml [{where}]: {first['msg']}") from exc

@@ -1,0 +1,52 @@
+"""Text normalisation: a pure function applied before training and before serving.
+
+Order matters and is fixed: Unicode NFKC (full-width letters, ligatures, compatibility
+digits become their plain forms), invisible direction marks and control characters
+removed, links, phone numbers and other numbers replaced by tokens (each optional),
+lower-casing, and all runs of whitespace collapsed to one space.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Protocol
+
+URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+# Eight or more digits, possibly with spaces, dots or dashes inside (UK numbers of
+# spam campaigns such as 0845 281 0075, or +44 7700 900123).
+PHONE = re.compile(r"\+?\d(?:[ .-]?\d){7,}")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Direction marks and embeddings (LRM, RLM, LRE...PDF, LRI...PDI): invisible, and able
+# to make a text display differently from what it says.
+# Unicode category Cc (C0 and C1 controls, NUL included) becomes a space.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+BIDI_CONTROLS = dict.fromkeys(
+    [0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)], None
+)
+
+
+class Options(Protocol):
+    lowercase: bool
+    replace_urls: bool
+    replace_phone_numbers: bool
+    replace_numbers: bool
+    url_token: str
+    phone_token: str
+    number_token: str
+
+
+def normalise(text: str, options: Options) -> str:
+    """The text as the model sees it. Idempotent: normalising twice changes nothing."""
+    if not text.isascii():  # NFKC and direction marks change nothing in ASCII text
+        text = unicodedata.normalize("NFKC", text).translate(BIDI_CONTROLS)
+    text = CONTROL.sub(" ", text)
+    if options.replace_urls:
+        text = URL.sub(f" {options.url_token} ", text)
+    if options.replace_phone_numbers:
+        text = PHONE.sub(f" {options.phone_token} ", text)
+    if options.replace_numbers:
+        text = NUMBER.sub(f" {options.number_token} ", text)
+    if options.lowercase:
+        text = text.lower()
+    return " ".join(text.split())
