@@ -350,5 +350,3 @@ def _boot_interval(
 def _check_counts(count: int, denominator: int) -> None:
     if not 0 <= count <= denominator:
         raise ValueError(f"a rate needs 0 <= count <= denominator, got {count} of {denominator}")
-
-
