@@ -41,7 +41,7 @@ def test_questions_are_asked_with_help_and_defaults(workdir: Path) -> None:
     answer(child, "Your e-mail address", "\r")
     answer(child, "Licence of your code", DOWN + DOWN + "\r")
     # The recommender's own questions, by their help text: take the defaults.
-    for own in ("CSV file with your data", "identifies the user", "identifies the item",
+    for own in ("CSV file of interactions", "identifies the user", "identifies the item",
                 "explicit rating", "orders interactions in time", "count as positive"):  # fmt: skip
         answer(child, own, "\r")
     child.expect("Created course-picks from recommender")
