@@ -202,6 +202,8 @@ def test_excludes_zero_and_scaling_edge_cases() -> None:
     with pytest.raises(ValueError, match="same shape"):
         mean_difference([1.0, 2.0], [1.0], SETTING)
     assert not mean_difference([], [], SETTING).defined
+
+
 def test_fold_mean_is_a_t_interval_over_the_folds() -> None:
     scores = [1.0, 2.0, 3.0, 4.0, 5.0]
     r = fold_mean(scores)
