@@ -27,7 +27,9 @@ def example_case(cfg: Config, schema: FeatureSchema) -> Example:
         _, test, _ = load_split(cfg)
     except (DataValidationError, OSError, KeyError, ValueError):
         return Example(typical_case(schema), held_out=False)
-    if not len(test.target):
+    # A split of other data than the model was trained on (its columns differ) shows no
+    # case of its own: the typical case stands in, said to be one.
+    if not len(test.target) or not set(schema.columns) <= set(test.features.columns):
         return Example(typical_case(schema), held_out=False)
     return Example(schema.records(test.features.head(1))[0], True, int(test.lines[0]))
 
