@@ -95,6 +95,13 @@ def test_config_assignment_of_a_secret_name_is_flagged() -> None:
     assert [(h.line, h.kind) for h in hits] == [(1, "value of db_password")]
 
 
+def test_a_plain_lower_case_word_under_a_secret_name_is_not_a_secret() -> None:
+    # nlp-pipeline's normalisation settings: the token that replaces every link.
+    assert scan_text("config.toml", 'url_token = "urltoken"\n') == []
+    hits = scan_text("config.toml", 'api_token = "urlTok3nvalue"\n')
+    assert [(h.line, h.kind) for h in hits] == [(1, "value of api_token")]
+
+
 def test_high_entropy_string_is_flagged_in_config_files_only() -> None:
     line = f'service_id = "{RANDOMISH}"\n'
     assert [h.kind for h in scan_text("settings.yaml", line)] == ["high-entropy string"]

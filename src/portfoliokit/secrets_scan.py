@@ -66,6 +66,9 @@ _PLACEHOLDER = re.compile(
     r"(?i)^(?:[$<{%(]|.*(?:changeme|change-me|example|placeholder|your[_-]|xxxx|\*\*\*|dummy"
     r"|redacted|secrets\.|env\.|true$|false$|none$|null$))"
 )
+# One lower-case word (e.g. `url_token = "urltoken"`, a text pipeline's replacement
+# token) names something; a secret has digits, capitals or symbols.
+_PLAIN_WORD = re.compile(r"[a-z]+")
 _CANDIDATE = re.compile(r"[A-Za-z0-9+/=_-]{20,}")
 _HEX = re.compile(r"[0-9a-fA-F-]+")
 
@@ -174,7 +177,11 @@ def scan_text(path: str, text: str) -> list[SecretHit]:
         if found_on_line or not config:
             continue
         assignment = _SECRET_ASSIGNMENT.search(line)
-        if assignment is not None and not _PLACEHOLDER.match(assignment["value"]):
+        if (
+            assignment is not None
+            and not _PLACEHOLDER.match(assignment["value"])
+            and not _PLAIN_WORD.fullmatch(assignment["value"])
+        ):
             hits.append(
                 SecretHit(path, number, f"value of {assignment['name']}", _redact(assignment[0]))
             )
