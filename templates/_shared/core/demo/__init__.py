@@ -48,11 +48,13 @@ class DecisionControl:
     The page moves the threshold with the cost ratio r = cost of a false negative /
     cost of a false positive as Bayes' rule moves it: the threshold's odds scale with
     1/r, anchored at the served (`threshold`, `cost_ratio`), so at the served ratio the
-    page shows exactly the service's decision.
+    page shows exactly the service's decision. A decision not taken on one threshold
+    (e.g. least expected cost over several labels) leaves both `None`: the page then
+    shows the score and the decision without the slider.
     """
 
-    threshold: float
-    cost_ratio: float
+    threshold: float | None
+    cost_ratio: float | None
     score_field: str
     score_label: str
     flagged_field: str

@@ -103,7 +103,7 @@ let lastScore = null;
 
 function showWhatIf() {
   const d = config.decision;
-  if (!d || lastScore === null) return;
+  if (!d || d.threshold === null || lastScore === null) return;
   const ratio = sliderRatio();
   const threshold = thresholdAt(ratio);
   const flagged = lastScore >= threshold;
@@ -128,7 +128,7 @@ function showAnswer(answer) {
   byId("score-label").textContent = d.score_label;
   byId("score").textContent = lastScore.toFixed(3);
   byId("decision").textContent = answer[d.decision_field];
-  byId("threshold-note").textContent =
+  byId("threshold-note").textContent = d.threshold === null ? "" :
     "(flagged when the " + d.score_label.toLowerCase() + " is at least " + d.threshold.toFixed(3) + ")";
   const reasons = d.reasons_field ? answer[d.reasons_field] : null;
   byId("reasons-box").hidden = !Array.isArray(reasons);
@@ -147,7 +147,8 @@ function showAnswer(answer) {
       list.append(item);
     }
   }
-  byId("cost-box").hidden = false;
+  // No single threshold (several labels): no cost-ratio slider to move it.
+  byId("cost-box").hidden = d.threshold === null;
   showWhatIf();
 }
 

@@ -65,7 +65,12 @@ def _run(stage: str, cfg: Config, args: argparse.Namespace) -> None:
         from . import train
 
         result = train.run(cfg)
-        print(f"train: selected {result['selected']}, threshold {result['threshold']:.3f}")
+        rule = (
+            f"threshold {result['threshold']:.3f}"
+            if "threshold" in result
+            else f"least expected cost over {len(result['labels'])} labels"
+        )
+        print(f"train: selected {result['selected']}, {rule}")
     elif stage == "evaluate":
         from . import evaluate
 

@@ -48,8 +48,19 @@ class DeduplicateConfig(_Section):
 
 
 class CostConfig(_Section):
+    # Two labels: the cost of each kind of error.
     false_positive: float = Field(gt=0)
     false_negative: float = Field(gt=0)
+    # More than two labels: {true label: {decided label: cost}}; any error not listed costs 1.
+    matrix: dict[str, dict[str, float]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _non_negative(self) -> CostConfig:
+        for true, row in self.matrix.items():
+            for decided, cost in row.items():
+                if cost < 0:
+                    raise ValueError(f"matrix.{true}.{decided} must be 0 or more, not {cost}")
+        return self
 
 
 class DecisionConfig(_Section):

@@ -8,6 +8,7 @@ in `metrics.json`, so a rerun leaves it byte-identical.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from itertools import pairwise
 from typing import Any
 
@@ -25,6 +26,7 @@ from .core.stats import rate as wilson
 from .decision import automation_curve, cutoff_grid, log_odds_distance
 from .deduplicate import Message
 from .modelling import candidate
+from .multiclass import cost_matrix
 from .normalise import NUMBER, URL
 from .prepare import load_messages, load_split
 from .train import labels_of
@@ -35,8 +37,13 @@ FloatArray = npt.NDArray[np.float64]
 
 def run(cfg: Config) -> dict[str, Any]:
     train_messages, test, summary = load_split(cfg)
+    del train_messages
     loaded = load_model(cfg.paths.model, cfg.paths.model_metadata)
     training = json.loads(cfg.paths.training_summary.read_text(encoding="utf-8"))
+    if training.get("task", "binary") == "multiclass":
+        from .evaluate_multiclass import run_multiclass
+
+        return run_multiclass(cfg, test, summary, loaded, training)
     costs = Costs(cfg.costs.false_positive, cfg.costs.false_negative)
     threshold = float(loaded.metadata["threshold"])
     cutoff = float(loaded.metadata["review_cutoff"])
@@ -47,6 +54,7 @@ def run(cfg: Config) -> dict[str, Any]:
     conf = setting(cfg)
 
     metrics: dict[str, Any] = {
+        "task": "binary",
         "data": summary,
         "costs": {
             "false_positive": costs.false_positive,
@@ -91,7 +99,6 @@ def run(cfg: Config) -> dict[str, Any]:
         test_cost=cost_curve(y, p, grid, costs) * 1000,
         oof_cost=cost_curve(oof_y, oof_p, grid, costs) * 1000,
     )
-    del train_messages
     return metrics
 
 
@@ -142,7 +149,7 @@ def headline(
         "positives": positives,
         "confusion": {"tp": c.tp, "fp": c.fp, "tn": c.tn, "fn": c.fn},
         "per_class": per_class,
-        "macro_f1": macro_f1_interval(y, flagged, conf),
+        "macro_f1": macro_f1_interval(y, flagged, 2, conf),
         "fp_share": fp_share,
         "fn_share": fn_share,
         # Each per 10,000 messages of its own class: legitimate ones for false positives,
@@ -154,19 +161,22 @@ def headline(
     }
 
 
-def macro_f1_interval(y: IntArray, flagged: IntArray, conf: Bootstrap) -> dict[str, Any]:
-    """Macro F1 with a bootstrap interval (the F1 of a class absent from a resample is 0,
-    as scikit-learn's `zero_division=0` makes it)."""
-    value = f1_score(y, flagged, average="macro", zero_division=0.0)
+def macro_f1_interval(
+    y: IntArray, decided: IntArray, n_classes: int, conf: Bootstrap
+) -> dict[str, Any]:
+    """Macro F1 over the labels 0 .. n_classes - 1 with a bootstrap interval (the F1 of a
+    label absent from a resample is 0, as scikit-learn's `zero_division=0` makes it)."""
+    value = f1_score(y, decided, labels=range(n_classes), average="macro", zero_division=0.0)
 
     def statistic(idx: IntArray) -> FloatArray:
-        yb, fb = y[idx] == 1, flagged[idx] == 1
-        scores = []
-        for truth, said in ((yb, fb), (~yb, ~fb)):
+        yb, db = y[idx], decided[idx]
+        total = np.zeros(idx.shape[0])
+        for k in range(n_classes):
+            truth, said = yb == k, db == k
             tp = (truth & said).sum(1)
             denominator = truth.sum(1) + said.sum(1)
-            scores.append(np.where(denominator > 0, 2 * tp / np.maximum(denominator, 1), 0.0))
-        return np.asarray((scores[0] + scores[1]) / 2, dtype=float)
+            total += np.where(denominator > 0, 2 * tp / np.maximum(denominator, 1), 0.0)
+        return np.asarray(total / n_classes, dtype=float)
 
     interval = bootstrap(statistic, len(y), conf)
     assert abs((interval.estimate or 0) - value) < 1e-9
@@ -223,31 +233,41 @@ def automation(
     cutoffs = np.unique(np.concatenate([cutoff_grid(oof_p, threshold), [cutoff]]))
     curve = automation_curve(y, p, threshold, costs, review, cutoffs)
     auto = log_odds_distance(p, threshold) >= cutoff
-    rows = np.where(auto, row_costs(y, flag(p, threshold), costs), review)
     wrong = (flag(p, threshold) == 1) != (y == 1)
     return {
         "review_cost": review,
-        "recommended": {
-            "cutoff": round(cutoff, 6),
-            "automated": rate(int(auto.sum()), len(y), conf),
-            "reviewed_per_1k": round(float((~auto).mean() * 1000), 1),
-            "errors_automated": rate(int((wrong & auto).sum()), int(auto.sum()), conf),
-            "cost_per_1k": _d(mean(rows, conf).scaled(1000), 3),
-            "saving_vs_no_review_per_1k": _d(
-                mean_difference(row_costs(y, flag(p, threshold), costs), rows, conf).scaled(1000),
-                3,
-            ),
-        },
-        "curve": [
-            {
-                "cutoff": round(pt.cutoff, 6),
-                "automated_share": round(pt.automated_share, 6),
-                "error_rate_automated": round(pt.error_rate_automated, 6),
-                "cost_per_1k": round(pt.cost_per_1k, 3),
-            }
-            for pt in curve
-        ],
+        "recommended": recommended(
+            cutoff, auto, wrong, row_costs(y, flag(p, threshold), costs), review, conf
+        ),
+        "curve": curve_rows([asdict(pt) for pt in curve]),
     }
+
+
+def recommended(
+    cutoff: float,
+    auto: npt.NDArray[np.bool_],
+    wrong: npt.NDArray[np.bool_],
+    error_rows: FloatArray,
+    review: float,
+    conf: Bootstrap,
+) -> dict[str, Any]:
+    """The operating point: what is automated, its errors, and its cost with review
+    (paired against deciding every message automatically)."""
+    rows = np.where(auto, error_rows, review)
+    return {
+        "cutoff": round(cutoff, 6),
+        "automated": rate(int(auto.sum()), len(auto), conf),
+        "reviewed_per_1k": round(float((~auto).mean() * 1000), 1),
+        "errors_automated": rate(int((wrong & auto).sum()), int(auto.sum()), conf),
+        "cost_per_1k": _d(mean(rows, conf).scaled(1000), 3),
+        "saving_vs_no_review_per_1k": _d(mean_difference(error_rows, rows, conf).scaled(1000), 3),
+    }
+
+
+def curve_rows(points: list[dict[str, float]]) -> list[dict[str, float]]:
+    """Automation-curve points as stored in metrics.json (rounded for a stable file)."""
+    digits = {"cutoff": 6, "automated_share": 6, "error_rate_automated": 6, "cost_per_1k": 3}
+    return [{key: round(pt[key], n) for key, n in digits.items()} for pt in points]
 
 
 def slice_masks(messages: list[Message], edges: tuple[int, ...]) -> dict[str, dict[str, Any]]:
@@ -332,13 +352,22 @@ def confident_errors(
     }
 
 
-def deduplication_check(cfg: Config, model_name: str) -> dict[str, Any]:
+def deduplication_check(
+    cfg: Config, model_name: str, labels: list[str] | None = None
+) -> dict[str, Any]:
     """What skipping deduplication would have done: a plain stratified split of the
     normalised (not deduplicated) messages, the served model's recipe refitted on it,
     and its test messages scored apart by whether their text also occurs in training.
+    `labels` (more than two) prices errors with the cost matrix instead of the two costs.
     """
     messages = load_messages(cfg, "normalised", "normalise")
-    y = labels_of(messages, cfg.data.positive_class)
+    if labels is None:
+        y = labels_of(messages, cfg.data.positive_class)
+    else:
+        index = {label: k for k, label in enumerate(labels)}
+        y = np.array([index.get(m.label, -1) for m in messages], dtype=np.int64)
+        keep = y >= 0  # a label the deduplicated data lost entirely cannot be priced
+        messages, y = [m for m, k in zip(messages, keep, strict=True) if k], y[keep]
     positions = np.arange(len(messages))
     train, test = train_test_split(
         positions, test_size=cfg.data.test_size, stratify=y, random_state=cfg.training.seed
@@ -347,13 +376,16 @@ def deduplication_check(cfg: Config, model_name: str) -> dict[str, Any]:
     model = candidate(model_name, cfg.training.seed).fit(list(texts[train]), y[train])
     seen = set(texts[train])
     leaked = np.array([t in seen for t in texts[test]])
-    decided = model.predict(list(texts[test]))
-    costs = Costs(cfg.costs.false_positive, cfg.costs.false_negative)
-    cost_rows = row_costs(y[test], decided, costs)
+    decided = np.asarray(model.predict(list(texts[test])), dtype=np.int64)
+    if labels is None:
+        costs = Costs(cfg.costs.false_positive, cfg.costs.false_negative)
+        cost_rows = row_costs(y[test], decided, costs)
+    else:
+        cost_rows = cost_matrix(labels, cfg.costs.matrix)[y[test], decided]
 
     def part(mask: npt.NDArray[np.bool_]) -> dict[str, Any]:
         if not mask.any():
-            return {"n": 0}
+            return {"n": 0, "errors": 0, "error_rate": None, "cost_per_1k": None}
         errors = int((decided[mask] != y[test][mask]).sum())
         return {
             "n": int(mask.sum()),
@@ -368,5 +400,5 @@ def deduplication_check(cfg: Config, model_name: str) -> dict[str, Any]:
         "all": part(np.ones(len(test), dtype=bool)),
         "text_also_in_training": part(leaked),
         "text_not_in_training": part(~leaked),
-        "note": "decided at the default 0.5 cut of predict(); compared within this split",
+        "note": "decided by predict() (the most probable label); compared within this split",
     }

@@ -37,6 +37,10 @@ def write_all(
         "automation_curve": automation_curve(metrics),
         "slices": slice_chart(metrics),
     }
+    return _save(folder, drawn)
+
+
+def _save(folder: Path, drawn: dict[str, Figure]) -> list[Path]:
     paths = []
     for name, fig in drawn.items():
         path = folder / f"{name}.png"
@@ -134,5 +138,58 @@ def slice_chart(metrics: dict[str, Any]) -> Figure:
         )
         ax.invert_yaxis()
         ax.set_xlabel(f"{title} (% of the class in the slice)")
+    fig.suptitle(FIGURES["slices"], fontsize=10)
+    return fig
+
+
+def write_multiclass(folder: Path, metrics: dict[str, Any]) -> list[Path]:
+    """The figures for more than two labels: no threshold, so no cost-threshold curve
+    (a stale one from an earlier two-label run is removed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "cost_vs_threshold.png").unlink(missing_ok=True)
+    drawn = {
+        "confusion_matrix": confusion_matrix_multiclass(metrics),
+        "automation_curve": automation_curve(metrics),
+        "slices": slice_chart_multiclass(metrics),
+    }
+    return _save(folder, drawn)
+
+
+def confusion_matrix_multiclass(metrics: dict[str, Any]) -> Figure:
+    cells = np.asarray(metrics["test"]["confusion_matrix"])
+    labels = metrics["test"]["labels"]
+    k = len(labels)
+    fig, ax = plt.subplots(figsize=(1.1 * k + 2.5, 1.0 * k + 2), layout="constrained")
+    ax.imshow(cells, cmap="Blues")
+    for (i, j), v in np.ndenumerate(cells):
+        ax.text(j, i, f"{v:,}", ha="center", va="center", color="black", fontsize=10)
+    ax.set_xticks(range(k), [f"decided {x}" for x in labels], rotation=30, ha="right")
+    ax.set_yticks(range(k), [f"really {x}" for x in labels])
+    ax.set_title("Least-expected-cost decisions on the test messages", fontsize=9)
+    return fig
+
+
+def slice_chart_multiclass(metrics: dict[str, Any]) -> Figure:
+    names, rates = [], []
+    for family in metrics["slices"].values():
+        for name, entry in family.items():
+            names.append(name)
+            rates.append(entry["error_share"])
+    fig, ax = plt.subplots(figsize=(6, 0.45 * len(names) + 1.5), layout="constrained")
+    ypos = np.arange(len(names))
+    for k, r in enumerate(rates):
+        if r["estimate"] is None:
+            continue
+        ax.errorbar(
+            r["estimate"] * 100,
+            ypos[k],
+            xerr=[[(r["estimate"] - r["low"]) * 100], [(r["high"] - r["estimate"]) * 100]],
+            fmt="o",
+            color="C0",
+            capsize=3,
+        )
+    ax.set_yticks(ypos, [f"{n} ({r['denominator']})" for n, r in zip(names, rates, strict=True)])
+    ax.invert_yaxis()
+    ax.set_xlabel("wrong label (% of the messages in the slice)")
     fig.suptitle(FIGURES["slices"], fontsize=10)
     return fig

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -54,7 +54,9 @@ def input_kind(path: Path) -> str:
     )
 
 
-def iter_records(path: Path, text_column: str, label_column: str | None) -> Iterator[RawRecord]:
+def iter_records(
+    path: Path, text_column: str, label_column: str | None
+) -> Generator[RawRecord, None, None]:
     """Every row of the input, in file order. `label_column=None` reads texts only."""
     kind = input_kind(path)
     if kind == "csv":

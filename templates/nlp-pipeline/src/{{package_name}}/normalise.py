@@ -21,6 +21,8 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # to make a text display differently from what it says.
 # Unicode category Cc (C0 and C1 controls, NUL included) becomes a space.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# The same without the line feed, which `normalise_many` uses to separate messages.
+_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 BIDI_CONTROLS = dict.fromkeys(
     [0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)], None
 )
@@ -50,3 +52,30 @@ def normalise(text: str, options: Options) -> str:
     if options.lowercase:
         text = text.lower()
     return " ".join(text.split())
+
+
+def normalise_many(texts: list[str], options: Options) -> list[str]:
+    """`[normalise(t, options) for t in texts]`, several times faster for many texts.
+
+    The texts are joined by line feeds (a line feed inside a text becomes the space
+    `normalise` would make of it) and every substitution runs once over the whole
+    chunk: none of the patterns can match across a line feed, so each text comes out
+    exactly as `normalise` makes it (`tests/test_normalise.py` checks this).
+    """
+    if not texts:
+        return []
+    prepared = [
+        (t if t.isascii() else unicodedata.normalize("NFKC", t).translate(BIDI_CONTROLS))
+        for t in texts
+    ]
+    joined = "\n".join(t.replace("\n", " ") if "\n" in t else t for t in prepared)
+    joined = _CONTROL_BUT_NEWLINE.sub(" ", joined)
+    if options.replace_urls:
+        joined = URL.sub(f" {options.url_token} ", joined)
+    if options.replace_phone_numbers:
+        joined = PHONE.sub(f" {options.phone_token} ", joined)
+    if options.replace_numbers:
+        joined = NUMBER.sub(f" {options.number_token} ", joined)
+    if options.lowercase:
+        joined = joined.lower()
+    return [" ".join(line.split()) for line in joined.split("\n")]

@@ -20,6 +20,7 @@ from .config import Config
 from .deduplicate import CONFLICT, Message, deduplicate, duplicate_groups
 from .errors import DataError, StageOrderError
 from .ingest import RawRecord, ingest
+from .multiclass import cost_matrix
 from .normalise import normalise
 from .split import held_out_split
 from .validate import Quarantined, reason_counts, validate, write_quarantine
@@ -119,16 +120,14 @@ def run_split(cfg: Config) -> dict[str, Any]:
             f"the data holds only the label {labels[0]!r} after validation; "
             "a classifier needs at least two labels"
         )
-    if len(counts) > 2:
-        raise DataError(
-            f"the data has {len(counts)} labels ({', '.join(sorted(counts))}); this "
-            "pipeline decides between two: map the others onto one or filter them out"
-        )
     if cfg.data.positive_class not in counts:
         raise DataError(
             f"positive_class {cfg.data.positive_class!r} is not a label in the data "
             f"(labels: {', '.join(sorted(counts))}); set [data] positive_class in config.toml"
         )
+    labels_sorted = sorted(counts)
+    if len(counts) > 2:
+        cost_matrix(labels_sorted, cfg.costs.matrix)  # refuses labels not in the data
     rare = {k: n for k, n in counts.items() if n < cfg.data.min_rows_per_class}
     if rare:
         label, n = next(iter(rare.items()))
@@ -145,18 +144,33 @@ def run_split(cfg: Config) -> dict[str, Any]:
         "test_keys": sorted(_key(messages[i]) for i in test),
     }
     cfg.paths.split.write_text(json.dumps(split, indent=1) + "\n", encoding="utf-8")
-    negative = next(k for k in sorted(counts) if k != cfg.data.positive_class)
+    positive = cfg.data.positive_class
+    if len(counts) == 2:
+        classes = {
+            "negative": next(k for k in labels_sorted if k != positive),
+            "positive": positive,
+        }
+    else:  # the positive class only names whose one-vs-rest errors are counted per 10,000
+        classes = {"positive": positive}
     facts = {
         "rows": len(messages),
         "train_rows": len(train),
         "test_rows": len(test),
-        "classes": {"negative": negative, "positive": cfg.data.positive_class},
+        "task": task_of(labels_sorted),
+        "labels": labels_sorted,
+        "classes": classes,
         "label_counts": dict(sorted(counts.items())),
         "train_label_counts": dict(sorted(Counter(labels[i] for i in train).items())),
         "test_label_counts": dict(sorted(Counter(labels[i] for i in test).items())),
     }
     _update_summary(cfg, "split", facts)
     return facts
+
+
+def task_of(labels: list[str]) -> str:
+    """'binary' for two labels (threshold on the positive class's probability),
+    'multiclass' for more (least expected cost under the cost matrix)."""
+    return "binary" if len(labels) == 2 else "multiclass"
 
 
 def run_data(cfg: Config) -> dict[str, Any]:

@@ -62,6 +62,10 @@ def render(name: str, metrics: dict[str, Any], prefix: str) -> str:
         autoescape=False,
     )
     env.filters.update(num=num, pct=pct, ci=ci, verdict=verdict, saves=saves, md=md)
+    if metrics.get("task") == "multiclass":
+        # More than two labels: a template's multi-class variant where it has one.
+        variant = name.replace(".md.j2", "_multiclass.md.j2")
+        name = variant if (TEMPLATES / variant).is_file() else name
     text = env.get_template(name).render(
         m=metrics, prefix=prefix, figures=FIGURES, model_names=NAMES
     )

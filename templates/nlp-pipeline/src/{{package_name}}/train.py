@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import f1_score
 
+from . import multiclass as mc
 from .artefact import save_model
 from .binary.costs import Costs, bayes_threshold, confusion_counts, expected_cost, flag
 from .binary.threshold import HeldOut, best_threshold, fold_curves, study, threshold_grid
@@ -25,15 +26,29 @@ from .config import Config
 from .core.stats import fold_mean
 from .decision import automation_curve, cutoff_grid
 from .deduplicate import Message, duplicate_groups
-from .modelling import NAMES, candidate, out_of_fold_probabilities, top_features
+from .modelling import (
+    NAMES,
+    candidate,
+    out_of_fold_matrices,
+    out_of_fold_probabilities,
+    top_features,
+)
+from .multiclass import cost_matrix
 from .prepare import load_split
 from .split import IntArray, folds
+
+SELECTION_RULE = (
+    "lowest mean cross-validated cost per 1,000 messages; a simpler candidate "
+    "within one standard error of the best is preferred"
+)
 
 
 def run(cfg: Config) -> dict[str, Any]:
     started = time.perf_counter()
     train, _test_not_read, summary = load_split(cfg)
     del _test_not_read
+    if summary["split"].get("task", "binary") == "multiclass":
+        return run_multiclass(cfg, train, summary, started)
     costs = Costs(cfg.costs.false_positive, cfg.costs.false_negative)
     y = labels_of(train, cfg.data.positive_class)
     texts = [m.normalised for m in train]
@@ -63,11 +78,9 @@ def run(cfg: Config) -> dict[str, Any]:
 
     pipeline = candidate(selected, seed).fit(texts, y)
     training = {
+        "task": "binary",
         "selected": selected,
-        "selection_rule": (
-            "lowest mean cross-validated cost per 1,000 messages; a simpler candidate "
-            "within one standard error of the best is preferred"
-        ),
+        "selection_rule": SELECTION_RULE,
         "cv_folds": k,
         "seed": seed,
         "train_rows": len(train),
@@ -81,22 +94,16 @@ def run(cfg: Config) -> dict[str, Any]:
         "oof_probabilities": [round(float(v), 6) for v in p],
         "oof_target": [int(v) for v in y],
     }
-    cfg.paths.models_dir.mkdir(parents=True, exist_ok=True)
-    cfg.paths.training_summary.write_text(json.dumps(training, indent=1) + "\n", encoding="utf-8")
-    save_model(
+    write_model(
+        cfg,
         pipeline,
-        cfg.paths.model,
-        cfg.paths.model_metadata,
+        training,
+        summary,
+        started,
         {
-            "model_name": selected,
-            "model_description": NAMES[selected],
-            "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "training_seconds": round(time.perf_counter() - started, 2),
-            "data_file": summary["ingest"]["file"],
-            "data_sha256": summary["ingest"]["sha256"],
             "threshold": threshold,
             "review_cutoff": best_point.cutoff,
-            "classes": summary["split"]["classes"],
+            "labels": summary["split"].get("labels", sorted(summary["split"]["classes"].values())),
             "actions": {
                 "positive": cfg.decision.positive_action,
                 "negative": cfg.decision.negative_action,
@@ -105,6 +112,94 @@ def run(cfg: Config) -> dict[str, Any]:
                 "false_positive": costs.false_positive,
                 "false_negative": costs.false_negative,
             },
+        },
+    )
+    return training
+
+
+def run_multiclass(
+    cfg: Config, train: list[Message], summary: dict[str, Any], started: float
+) -> dict[str, Any]:
+    """More than two labels: candidates compared on the cost of least-expected-cost
+    decisions under the cost matrix (no threshold to choose), then the review cut-off on
+    the top-class probability, all on out-of-fold probabilities of the training rows."""
+    labels = list(summary["split"]["labels"])
+    matrix = cost_matrix(labels, cfg.costs.matrix)
+    y = label_indices(train, labels)
+    texts = [m.normalised for m in train]
+    seed, k = cfg.training.seed, cfg.training.cv_folds
+    fold_rows = folds([m.label for m in train], duplicate_groups(train), k, seed)
+    held = out_of_fold_matrices(texts, y, fold_rows, cfg.training.candidates, seed, len(labels))
+    comparison = {name: score_multiclass(held[name], y, matrix) for name in held}
+    selected = select(comparison, cfg.training.candidates)
+
+    p = np.zeros((len(y), len(labels)))
+    for rows, probabilities in held[selected]:
+        p[rows] = probabilities
+    curve = mc.automation_curve(y, p, matrix, cfg.automation.review_cost, mc.cutoff_grid(p))
+    best_point = min(curve, key=lambda pt: (round(pt["cost_per_1k"], 9), pt["cutoff"]))
+
+    pipeline = candidate(selected, seed).fit(texts, y)
+    training = {
+        "task": "multiclass",
+        "selected": selected,
+        "selection_rule": SELECTION_RULE,
+        "cv_folds": k,
+        "seed": seed,
+        "train_rows": len(train),
+        "labels": labels,
+        "cost_matrix": matrix.tolist(),
+        "candidates": comparison,
+        "review_cutoff": round(best_point["cutoff"], 6),
+        "review_cost": cfg.automation.review_cost,
+        "top_features": top_features(pipeline, cfg.evaluation.top_features, labels),
+        "oof_probabilities": np.round(p, 6).tolist(),
+        "oof_target": [int(v) for v in y],
+    }
+    write_model(
+        cfg,
+        pipeline,
+        training,
+        summary,
+        started,
+        {
+            "threshold": None,
+            "review_cutoff": best_point["cutoff"],
+            "labels": labels,
+            "actions": {},
+            "costs": {"matrix": matrix.tolist()},
+        },
+    )
+    return training
+
+
+def write_model(
+    cfg: Config,
+    pipeline: Any,
+    training: dict[str, Any],
+    summary: dict[str, Any],
+    started: float,
+    decision: dict[str, Any],
+) -> None:
+    """The training summary, then the model with its metadata (`decision`: how it
+    decides, which differs between two labels and more)."""
+    selected, comparison = training["selected"], training["candidates"]
+    cfg.paths.models_dir.mkdir(parents=True, exist_ok=True)
+    cfg.paths.training_summary.write_text(json.dumps(training, indent=1) + "\n", encoding="utf-8")
+    save_model(
+        pipeline,
+        cfg.paths.model,
+        cfg.paths.model_metadata,
+        {
+            "task": training["task"],
+            "model_name": selected,
+            "model_description": NAMES[selected],
+            "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "training_seconds": round(time.perf_counter() - started, 2),
+            "data_file": summary["ingest"]["file"],
+            "data_sha256": summary["ingest"]["sha256"],
+            **decision,
+            "classes": summary["split"]["classes"],
             "normalise": cfg.normalise.model_dump(),
             "max_chars": cfg.data.max_chars,
             "headline_metrics": {
@@ -114,7 +209,32 @@ def run(cfg: Config) -> dict[str, Any]:
             "versions": _versions(),
         },
     )
-    return training
+
+
+def label_indices(messages: list[Message], labels: list[str]) -> IntArray:
+    """Each message's label as its position in `labels` (sorted)."""
+    index = {label: k for k, label in enumerate(labels)}
+    return np.array([index[m.label] for m in messages], dtype=np.int64)
+
+
+def score_multiclass(held: list[tuple[IntArray, Any]], y: IntArray, matrix: Any) -> dict[str, Any]:
+    """Cost per 1,000 and macro F1 per fold, each fold decided by least expected cost."""
+    cost, f1 = [], []
+    for rows, probabilities in held:
+        decided = mc.decide(probabilities, matrix)
+        cost.append(float(mc.row_costs(y[rows], decided, matrix).mean()) * 1000)
+        f1.append(
+            f1_score(
+                y[rows], decided, labels=range(matrix.shape[0]), average="macro", zero_division=0.0
+            )
+        )
+    return {
+        "cost_per_1k": fold_mean(cost).rounded(3).model_dump(),
+        "cost_per_1k_se": round(float(np.std(cost, ddof=1) / np.sqrt(len(cost))), 3),
+        "macro_f1": fold_mean(f1).rounded(4).model_dump(),
+        "fold_cost_per_1k": [round(c, 3) for c in cost],
+        "fold_macro_f1": [round(float(v), 4) for v in f1],
+    }
 
 
 def labels_of(messages: list[Message], positive_class: str) -> IntArray:
@@ -148,6 +268,8 @@ def score_candidate(held: list[HeldOut], grid: Any, costs: Costs) -> dict[str, A
         "cost_per_1k_se": round(float(np.std(cost, ddof=1) / np.sqrt(len(cost))), 3),
         "macro_f1": fold_mean(f1).rounded(4).model_dump(),
         "fold_thresholds": thresholds,
+        "fold_cost_per_1k": [round(float(c), 3) for c in cost],
+        "fold_macro_f1": [round(float(v), 4) for v in f1],
     }
 
 

@@ -30,15 +30,23 @@ def problem_of(record: RawRecord, max_chars: int, need_label: bool = True) -> st
     """Why a record cannot be used, or None when it can."""
     if record.problem:
         return record.problem
-    text = record.text
+    reason = text_problem(record.text, max_chars, record.label)
+    if reason is not None:
+        return reason
+    if need_label and (record.label is None or not record.label.strip()):
+        return MISSING_LABEL
+    return None
+
+
+def text_problem(text: str | None, max_chars: int, label: str | None = None) -> str | None:
+    """Why a text (and its label, if any) cannot be used: empty, undecodable bytes in
+    either, or too long; None when it can."""
     if text is None or not text.strip():
         return EMPTY_TEXT
-    if _undecodable(text) or (record.label is not None and _undecodable(record.label)):
+    if _undecodable(text) or (label is not None and _undecodable(label)):
         return UNDECODABLE
     if len(text) > max_chars:
         return f"text longer than {max_chars:,} characters"
-    if need_label and (record.label is None or not record.label.strip()):
-        return MISSING_LABEL
     return None
 
 

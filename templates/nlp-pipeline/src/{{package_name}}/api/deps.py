@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import numpy as np
 from fastapi import Depends, Request
 
+from .. import multiclass as mc
 from ..artefact import LoadedModel
 from ..config import NormaliseConfig
 from ..core.service import served_model
 from ..decision import log_odds_distance
-from ..fastpath import FastTextScorer
+from ..fastpath import FastMulticlassScorer, FastTextScorer
 from ..normalise import normalise
 from .schemas import ModelInfo
 
@@ -20,29 +22,50 @@ TOKENS_SHOWN = 8
 
 @dataclass(frozen=True)
 class ServingModel:
-    """The verified artefact compiled for serving, with what every answer repeats."""
+    """The verified artefact compiled for serving, with what every answer repeats.
 
-    scorer: FastTextScorer
+    Two labels: a threshold on the positive class's probability. More: the label of
+    least expected cost under the cost matrix (`multiclass`), the most probable label
+    beside it.
+    """
+
+    scorer: FastTextScorer | FastMulticlassScorer
     metadata: dict[str, Any]
     normalise: NormaliseConfig
     version: str
-    threshold: float
+    threshold: float | None
     review_cutoff: float
-    labels: tuple[str, str]  # (negative, positive)
-    actions: tuple[str, str]  # (negative, positive)
+    labels: tuple[str, ...]  # binary: (negative, positive); more: all, sorted
+    actions: tuple[str, str]  # binary: (negative, positive)
+    positive: str
+    cost_matrix: Any = None
 
     @classmethod
     def from_loaded(cls, loaded: LoadedModel) -> ServingModel:
         md = loaded.metadata
+        common: dict[str, Any] = {
+            "metadata": md,
+            "normalise": NormaliseConfig(**md["normalise"]),
+            "version": str(md["model_version"]),
+            "review_cutoff": float(md["review_cutoff"]),
+            "positive": str(md["classes"]["positive"]),
+        }
+        if md.get("task", "binary") == "multiclass":
+            labels = tuple(str(label) for label in md["labels"])
+            return cls(
+                scorer=FastMulticlassScorer.from_pipeline(loaded.estimator, labels),
+                threshold=None,
+                labels=labels,
+                actions=("", ""),
+                cost_matrix=np.asarray(md["costs"]["matrix"], dtype=float),
+                **common,
+            )
         return cls(
             scorer=FastTextScorer.from_pipeline(loaded.estimator),
-            metadata=md,
-            normalise=NormaliseConfig(**md["normalise"]),
-            version=str(md["model_version"]),
             threshold=float(md["threshold"]),
-            review_cutoff=float(md["review_cutoff"]),
             labels=(str(md["classes"]["negative"]), str(md["classes"]["positive"])),
             actions=(str(md["actions"]["negative"]), str(md["actions"]["positive"])),
+            **common,
         )
 
     def info(self) -> ModelInfo:
@@ -51,12 +74,16 @@ class ServingModel:
     def classify(self, text: str) -> dict[str, Any]:
         """The JSON body of one classification (the `Classification` schema)."""
         cleaned = normalise(text, self.normalise)
+        if isinstance(self.scorer, FastMulticlassScorer):
+            return self._classify_multiclass(cleaned, self.scorer)
+        assert self.threshold is not None
         probability = self.scorer.proba_one(cleaned)
         flagged = probability >= self.threshold
-        distance = float(log_odds_distance(_array(probability), self.threshold)[0])
+        distance = float(log_odds_distance(np.array([probability]), self.threshold)[0])
         return {
             "label": self.labels[flagged],
             "probability": probability,
+            "probabilities": {self.labels[0]: 1.0 - probability, self.labels[1]: probability},
             "flagged": flagged,
             "decision": self.actions[flagged],
             "review": distance < self.review_cutoff,
@@ -68,11 +95,24 @@ class ServingModel:
             "model_version": self.version,
         }
 
-
-def _array(value: float) -> Any:
-    import numpy as np
-
-    return np.array([value])
+    def _classify_multiclass(self, cleaned: str, scorer: FastMulticlassScorer) -> dict[str, Any]:
+        p = scorer.probabilities(cleaned)
+        top = int(np.argmax(p))
+        decided = int(mc.decide(p[None, :], self.cost_matrix)[0])
+        return {
+            "label": self.labels[top],
+            "probability": float(p[top]),
+            "probabilities": {label: float(q) for label, q in zip(self.labels, p, strict=True)},
+            "flagged": self.labels[decided] == self.positive,
+            "decision": self.labels[decided],
+            "review": float(p[top]) < self.review_cutoff,
+            "threshold": None,
+            "tokens": [
+                {"feature": t.term, "contribution": round(t.weight, 4)}
+                for t in scorer.top_terms(cleaned, decided, TOKENS_SHOWN)
+            ],
+            "model_version": self.version,
+        }
 
 
 def get_model(request: Request) -> ServingModel:

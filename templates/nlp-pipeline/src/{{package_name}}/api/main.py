@@ -35,20 +35,35 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     message = message_model(cfg.api.max_chars)
     batch = batch_model(cfg.api.max_chars, cfg.api.max_batch)
     positive = str(metadata["classes"]["positive"])
-    costs = metadata["costs"]
+    multiclass = metadata.get("task", "binary") == "multiclass"
 
     def load() -> ServingModel:
         loaded = load_model(settings.model_path, settings.metadata_path, settings.expected_sha256)
         return ServingModel.from_loaded(loaded)
 
-    demo = demo_router(
-        request_model=message,
-        example={"text": EXAMPLE},
-        predict_path="/classify",
-        title=f"{positive!r} filter: try a message",
-        intro="Paste a message and classify it; the list shows the terms that pushed the "
-        "score up (+) or down (-).",
-        decision=DecisionControl(
+    if multiclass:
+        title = f"Text classifier ({len(metadata['labels'])} labels)"
+        decision = DecisionControl(
+            threshold=None,
+            cost_ratio=None,
+            score_field="probability",
+            score_label="Probability of the most probable label",
+            flagged_field="flagged",
+            decision_field="decision",
+            positive_action=positive,
+            negative_action="",
+            reasons_field="tokens",
+            reasons_label="Terms that drove the decided label",
+        )
+        intro = (
+            "Paste a message and classify it: the decision is the label of least expected "
+            "cost under the cost matrix; the list shows the terms that pushed it up (+) or "
+            "down (-)."
+        )
+    else:
+        costs = metadata["costs"]
+        title = f"{positive!r} filter"
+        decision = DecisionControl(
             threshold=float(metadata["threshold"]),
             cost_ratio=float(costs["false_negative"]) / float(costs["false_positive"]),
             score_field="probability",
@@ -59,10 +74,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             negative_action=str(metadata["actions"]["negative"]),
             reasons_field="tokens",
             reasons_label="Terms that drove the score",
-        ),
+        )
+        intro = (
+            "Paste a message and classify it; the list shows the terms that pushed the "
+            "score up (+) or down (-)."
+        )
+    demo = demo_router(
+        request_model=message,
+        example={"text": EXAMPLE},
+        predict_path="/classify",
+        title=f"{title}: try a message",
+        intro=intro,
+        decision=decision,
     )
     return create_service(
-        title=f"{positive!r} filter",
+        title=title,
         summary="Cost-aware decisions on text messages, with the tokens behind each.",
         version=str(metadata["model_version"]),
         load=load,

@@ -15,15 +15,30 @@ class Token(BaseModel):
 
 
 class Classification(BaseModel):
-    label: str = Field(description="The class decided: the positive class when flagged.")
-    probability: float = Field(ge=0, le=1, description="Probability of the positive class.")
-    flagged: bool = Field(description="True when probability >= threshold.")
-    decision: str = Field(description="The action that follows from the label.")
-    review: bool = Field(
-        description="True when the message is close enough to the threshold "
-        "that the review band sends it to a person."
+    label: str = Field(
+        description="Two labels: the class decided (the positive class when flagged). "
+        "More: the most probable label."
     )
-    threshold: float
+    probability: float = Field(
+        ge=0,
+        le=1,
+        description="Two labels: probability of the positive class. More: of `label`.",
+    )
+    probabilities: dict[str, float] = Field(description="The probability of every label.")
+    flagged: bool = Field(
+        description="Two labels: probability >= threshold. More: the decision is the "
+        "positive class."
+    )
+    decision: str = Field(
+        description="Two labels: the action that follows from the label. More: the label "
+        "of least expected cost under the cost matrix."
+    )
+    review: bool = Field(
+        description="True when the model is unsure enough that the review band sends "
+        "the message to a person (two labels: close to the threshold; more: top-class "
+        "probability below the cut-off)."
+    )
+    threshold: float | None = Field(description="Two labels: the threshold; more: null.")
     tokens: list[Token] = Field(description="The terms that drove the score, strongest first.")
     model_version: str
 
@@ -40,16 +55,18 @@ class ModelInfo(BaseModel):
     model_config = ConfigDict(extra="ignore", protected_namespaces=())
 
     model_version: str
+    task: str = "binary"
     model_name: str
     model_description: str
     trained_at: str
     data_file: str
     data_sha256: str
-    threshold: float
+    threshold: float | None
     review_cutoff: float
+    labels: list[str] = []
     classes: dict[str, str]
     actions: dict[str, str]
-    costs: dict[str, float]
+    costs: dict[str, Any]
     normalise: dict[str, Any]
     headline_metrics: dict[str, Any]
     artefact_sha256: str
