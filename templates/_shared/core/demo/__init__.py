@@ -63,6 +63,7 @@ class DecisionControl:
     negative_action: str
     reasons_field: str | None = None
     reasons_label: str = "Reasons"
+    reasons_note: str | None = None  # replaces the page's note on the bracketed numbers
 
 
 def demo_router(

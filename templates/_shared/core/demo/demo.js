@@ -134,6 +134,7 @@ function showAnswer(answer) {
   byId("reasons-box").hidden = !Array.isArray(reasons);
   if (Array.isArray(reasons)) {
     byId("reasons-label").textContent = d.reasons_label;
+    if (d.reasons_note) byId("reasons-note").textContent = d.reasons_note;
     const list = byId("reasons");
     list.replaceChildren();
     if (reasons.length === 0) {

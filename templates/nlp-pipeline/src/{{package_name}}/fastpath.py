@@ -105,7 +105,15 @@ class FastTextScorer:
 
     def top_terms(self, text: str, n: int = 8) -> list[Contribution]:
         """The `n` terms with the largest absolute contribution, largest first."""
-        return sorted(self.contributions(text), key=lambda c: -abs(c.weight))[:n]
+        return self.explain(text, n)[1]
+
+    def explain(self, text: str, n: int = 8) -> tuple[float, list[Contribution]]:
+        """`proba_one(text)` and `top_terms(text, n)` from one pass over the terms."""
+        if self.link == "constant":
+            return self.constant, []
+        found = self.contributions(text)
+        p = self._link(self.intercept + sum(c.weight for c in found))
+        return p, sorted(found, key=lambda c: -abs(c.weight))[:n]
 
     def _link(self, z: float) -> float:
         if self.link == "logistic":

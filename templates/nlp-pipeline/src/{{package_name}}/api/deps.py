@@ -77,7 +77,7 @@ class ServingModel:
         if isinstance(self.scorer, FastMulticlassScorer):
             return self._classify_multiclass(cleaned, self.scorer)
         assert self.threshold is not None
-        probability = self.scorer.proba_one(cleaned)
+        probability, top = self.scorer.explain(cleaned, TOKENS_SHOWN)
         flagged = probability >= self.threshold
         distance = float(log_odds_distance(np.array([probability]), self.threshold)[0])
         return {
@@ -88,10 +88,7 @@ class ServingModel:
             "decision": self.actions[flagged],
             "review": distance < self.review_cutoff,
             "threshold": self.threshold,
-            "tokens": [
-                {"feature": t.term, "contribution": round(t.weight, 4)}
-                for t in self.scorer.top_terms(cleaned, TOKENS_SHOWN)
-            ],
+            "tokens": [{"feature": t.term, "contribution": round(t.weight, 4)} for t in top],
             "model_version": self.version,
         }
 
@@ -115,7 +112,7 @@ class ServingModel:
         }
 
 
-def get_model(request: Request) -> ServingModel:
+async def get_model(request: Request) -> ServingModel:  # async: no thread hop per request
     model = served_model(request)
     assert isinstance(model, ServingModel)
     return model

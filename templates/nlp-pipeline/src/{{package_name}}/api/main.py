@@ -54,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             negative_action="",
             reasons_field="tokens",
             reasons_label="Terms that drove the decided label",
+            reasons_note="In brackets: each term's part of the decided label's decision "
+            "value (+ pushes towards that label, - away from it).",
         )
         intro = (
             "Paste a message and classify it: the decision is the label of least expected "
@@ -74,6 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             negative_action=str(metadata["actions"]["negative"]),
             reasons_field="tokens",
             reasons_label="Terms that drove the score",
+            reasons_note=f"In brackets: each term's part of the log-odds of {positive!r} "
+            "(+ pushes towards flagging, - away from it).",
         )
         intro = (
             "Paste a message and classify it; the list shows the terms that pushed the "
