@@ -16,11 +16,13 @@ from .config import Config, ConfigError, load_config
 from .core.markers import MarkerError
 from .data import DataValidationError
 from .movielens import DownloadError
+from .results import MetricsError
 from .split import SplitError
 
 STAGES = ("data", "train", "evaluate", "report", "all", "bench")
 USER_ERRORS = (
     ConfigError, DataValidationError, SplitError, BundleError, MarkerError, DownloadError,
+    MetricsError,
 )  # fmt: skip
 
 
