@@ -15,6 +15,7 @@ from .bundle import BundleError
 from .config import Config, ConfigError, load_config
 from .core.markers import MarkerError
 from .data import DataValidationError
+from .models import ModelUnavailableError
 from .movielens import DownloadError
 from .results import MetricsError
 from .split import SplitError
@@ -22,7 +23,7 @@ from .split import SplitError
 STAGES = ("data", "train", "evaluate", "report", "all", "bench")
 USER_ERRORS = (
     ConfigError, DataValidationError, SplitError, BundleError, MarkerError, DownloadError,
-    MetricsError,
+    MetricsError, ModelUnavailableError,
 )  # fmt: skip
 
 
