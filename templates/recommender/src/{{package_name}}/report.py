@@ -162,8 +162,9 @@ def skipped_sentence(m: dict[str, Any]) -> str:
     """Which configured candidates this run could not fit, and how to add them; "" if none."""
     if not m["skipped"]:
         return ""
-    reasons = "; ".join(f"{_name(name)}: {why}" for name, why in m["skipped"].items())
-    return f"Not compared in this run: {reasons}."
+    return " ".join(
+        f"{_name(name)} was not compared in this run: {why}." for name, why in m["skipped"].items()
+    )
 
 
 def baseline_sentence(m: dict[str, Any]) -> str:
