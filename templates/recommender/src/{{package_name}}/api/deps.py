@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..results import Metrics
+from ..results import Estimate, Metrics
 from ..service import Recommendations as Core
 from .schemas import Evaluation, ModelInfo
 
@@ -48,12 +48,15 @@ class ServingModel:
         k = m.headline_k
         served = m.models[m.served_model]
         at_k = [f"{name}@{k}" for name in ("ndcg", "recall", "hit_rate", "precision")]
-        coverage = served.beyond["coverage"]
-        assert isinstance(coverage, float)  # a catalogue-level value, not an interval
+        coverage = served.beyond["coverage"]  # a catalogue-level value, no interval
         return Evaluation(
             evaluated_users=int(m.split.test["evaluated_users"]),
             k=k,
             ranking={key: served.ranking[key] for key in at_k},
-            vs_baseline={key: (served.vs_baseline or {})[key] for key in at_k},
-            catalogue_coverage=coverage,
+            vs_baseline=(
+                None
+                if served.vs_baseline is None  # the baseline itself is served
+                else {key: served.vs_baseline[key] for key in at_k}
+            ),
+            catalogue_coverage=coverage.value if isinstance(coverage, Estimate) else coverage,
         )

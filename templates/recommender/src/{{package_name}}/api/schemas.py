@@ -48,10 +48,11 @@ class Evaluation(BaseModel):
     evaluated_users: int
     k: int = Field(description="The list length the metrics below are for.")
     ranking: dict[str, Estimate] = Field(description="Means over users, with intervals.")
-    vs_baseline: dict[str, Estimate] = Field(
-        description="Paired differences against the most-popular baseline (model minus it)."
+    vs_baseline: dict[str, Estimate] | None = Field(
+        description="Paired differences against the most-popular baseline (model minus it); "
+        "null when the baseline itself is served."
     )
-    catalogue_coverage: float
+    catalogue_coverage: float | None
 
 
 class ModelInfo(BaseModel):
