@@ -34,6 +34,7 @@ import filecmp
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -275,11 +276,23 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    for template_id in wanted:
-        print(f"== {template_id}", flush=True)
-        if code := bake(template_id, verify_after=args.verify, keep=args.keep):
-            return code
+    # SIGTERM as Ctrl-C: the template being baked is put back before the bake stops.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        for template_id in wanted:
+            print(f"== {template_id}", flush=True)
+            if code := bake(template_id, verify_after=args.verify, keep=args.keep):
+                return code
+    except KeyboardInterrupt:
+        print("interrupted: the template being baked is left as it was", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def bake(template_id: str, verify_after: bool, keep: bool) -> int:

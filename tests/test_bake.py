@@ -87,8 +87,9 @@ def test_an_empty_block_from_the_run_is_refused(tmp_path: Path) -> None:
     assert "OLD BLOCK" in (template / "docs" / "card.md.jinja").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("failure", ["check", "interrupt"])
 def test_a_failed_bake_puts_the_template_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
 ) -> None:
     template = fake_template(tmp_path)
     before = {p: p.read_bytes() for p in template.rglob("*") if p.is_file()}
@@ -107,12 +108,14 @@ def test_a_failed_bake_puts_the_template_back(
         (project / "reports" / "metrics.json").write_text('{"new": true}\n', encoding="utf-8")
 
     def check_rerender(*args: object) -> None:
+        if failure == "interrupt":  # Ctrl-C, or SIGTERM, which the bake turns into it
+            raise KeyboardInterrupt
         raise bake_results.BakeError("re-rendered docs/ differs from the run")
 
     monkeypatch.setattr(template_locks, "lock_template", lock)
     monkeypatch.setattr(bake_results, "render", render)
     monkeypatch.setattr(bake_results, "run_verbs", run_verbs)
     monkeypatch.setattr(bake_results, "check_rerender", check_rerender)
-    assert bake_results.bake("demo", verify_after=False, keep=False) == 1
+    assert bake_results.main(["demo"]) == (130 if failure == "interrupt" else 1)
     after = {p: p.read_bytes() for p in template.rglob("*") if p.is_file()}
     assert after == before
