@@ -1,4 +1,5 @@
-"""Stage `evaluate`: every trained model on the test split, into `reports/metrics.json`.
+"""Stage `evaluate`: every trained model on the test split, into `reports/metrics.json`
+(through the schema in `results.py`: a document it rejects is never written).
 
 Ranking metrics are means over the evaluated users (known users with at least one
 relevant test item), each with a bootstrap interval over users, and for every model a
