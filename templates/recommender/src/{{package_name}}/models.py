@@ -30,6 +30,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from .config import TrainingConfig
+from .core.errors import ProjectError
 
 Matrix: TypeAlias = sp.csr_matrix
 Scores: TypeAlias = npt.NDArray[np.floating[Any]]
@@ -180,7 +181,7 @@ class EASE:
         return model
 
 
-class ModelUnavailableError(RuntimeError):
+class ModelUnavailableError(ProjectError):
     """A model whose optional package is not installed was asked to fit."""
 
 

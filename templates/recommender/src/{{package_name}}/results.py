@@ -14,11 +14,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from .core.errors import ProjectError
+
 # Bounds are rounded to 6 digits: allow that much slack between estimate and bounds.
 _SLACK = 1e-6
 
 
-class MetricsError(ValueError):
+class MetricsError(ProjectError):
     """`metrics.json` is missing or does not match the schema; the message says what to run."""
 
 
