@@ -57,7 +57,8 @@ def churn(path: Path, rows: int = 400, target: str = "text", seed: int = 1) -> P
 
 
 def reviews(path: Path, labels: Sequence[str] = ("pos", "neg"), rows: int = 240) -> Path:
-    """Short reviews in `body`, labelled in `sentiment`; every twentieth text is empty."""
+    """Short reviews in `body`, labelled in `sentiment`; every twentieth text is empty and
+    every other tenth repeats an earlier one of the same label."""
     rng = random.Random(7)
     vocabulary = dict(zip(labels, (POSITIVE_WORDS, NEGATIVE_WORDS, NEUTRAL_WORDS), strict=False))
     out = []
@@ -66,7 +67,12 @@ def reviews(path: Path, labels: Sequence[str] = ("pos", "neg"), rows: int = 240)
         words = [rng.choice(vocabulary[label]) for _ in range(3)]
         words += [rng.choice(FILLER) for _ in range(5)]
         rng.shuffle(words)
-        text = "" if index % 20 == 19 else " ".join(words) + f" number {index}"
+        if index % 20 == 19:
+            text = ""
+        elif index % 10 == 9:
+            text = out[index - len(labels) * 3][1]  # a repeat, as real reviews have
+        else:
+            text = " ".join(words) + f" number {index}"
         out.append([f"r{index}", text, label])
     return write_csv(path, ["review_id", "body", "sentiment"], out)
 
@@ -79,7 +85,6 @@ def clicks(path: Path, with_rating: bool = False, users: int = 120, items: int =
     """
     rng = random.Random(3)
     out = []
-    moment = 0
     for user in range(users):
         group = user % 3
         own = [item for item in range(items) if item % 3 == group]
@@ -90,8 +95,7 @@ def clicks(path: Path, with_rating: bool = False, users: int = 120, items: int =
             if item in seen:
                 continue
             seen.add(item)
-            moment += rng.randint(1, 50)
-            row: list[object] = [f"v{user}", f"article-{item}", moment]
+            row: list[object] = [f"v{user}", f"article-{item}", rng.randint(0, 1_000_000)]
             if with_rating:
                 row.append(rng.randint(3, 5) if item % 3 == group else rng.randint(1, 3))
             out.append(row)

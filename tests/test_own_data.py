@@ -3,9 +3,11 @@ copied into the project, which speaks of it; on data sets the tests make, not th
 """
 
 import hashlib
+import json
 import re
 import subprocess
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,12 @@ CLICK_ANSWERS = [
     "--data", "rating_column=", "--data", "time_column=read_at",
 ]  # fmt: skip
 
+# Per template: a data set the tests make, its name and the answers that fit it.
+OWN: dict[str, tuple[Callable[[Path], Path], str, list[str]]] = {
+    "classification-api": (churn, "churn.csv", CHURN_ANSWERS),
+    "nlp-pipeline": (reviews, "reviews.csv", REVIEW_ANSWERS),
+    "recommender": (clicks, "clicks.csv", CLICK_ANSWERS),
+}
 
 # How the demo data and its domain are named in the docs.
 DEMO_TEXT = re.compile(
@@ -106,31 +114,49 @@ def test_the_file_is_copied_the_config_points_at_it_and_the_card_records_it(
     assert "data/Customer_Churn_2024.csv" in git(project, "ls-files").split()
 
 
-def test_check_counts_the_licence_to_write(workdir: Path, inputs: Path) -> None:
-    result = new("classification-api", churn(inputs / "churn.csv"), *CHURN_ANSWERS)
-    assert result.exit_code == 0, result.output
-    report = run_cli("check", str(workdir / "proj"), "--json")
-    import json
-
-    findings = json.loads(report.output)["findings"]
-    unwritten = [f for f in findings if f["code"] == "data-license-unwritten"]
-    assert unwritten and unwritten[0]["path"] in {"data/README.md", "docs/data_card.md"}
-    places = {(f["path"], f["message"][:30]) for f in findings if f["code"] == "place-unwritten"}
-    assert ("docs/data_card.md", "the licence of `data/churn.csv") in places
+def check_findings(project: Path) -> list[dict[str, str]]:
+    findings: list[dict[str, str]] = json.loads(run_cli("check", str(project), "--json").output)[
+        "findings"
+    ]
+    return findings
 
 
-@pytest.mark.parametrize(
-    ("template", "make", "answers", "name"),
-    [
-        ("classification-api", churn, CHURN_ANSWERS, "churn.csv"),
-        ("nlp-pipeline", reviews, REVIEW_ANSWERS, "reviews.csv"),
-        ("recommender", clicks, CLICK_ANSWERS, "clicks.csv"),
-    ],
-)
-def test_readme_and_docs_speak_of_the_users_data_not_the_demos(
-    workdir: Path, inputs: Path, template: str, make: object, answers: list[str], name: str
+@pytest.mark.parametrize("template", TEMPLATE_IDS)
+def test_check_reports_the_licence_to_write_until_it_is_written(
+    workdir: Path, inputs: Path, template: str
 ) -> None:
-    source = make(inputs / name)  # type: ignore[operator]
+    make, name, answers = OWN[template]
+    assert new(template, make(inputs / name), *answers).exit_code == 0
+    project = workdir / "proj"
+    findings = check_findings(project)
+    errors = {f["code"] for f in findings if f["level"] == "error"}
+    assert errors == {"data-license-unwritten", "results-missing"}
+    places = {(f["path"], f["message"][:25]) for f in findings if f["code"] == "place-unwritten"}
+    for where in ("docs/data_card.md", "data/README.md"):
+        assert (where, f"the licence of `data/{name}"[:25]) in places
+
+    for where in ("README.md", "data/README.md", "docs/data_card.md"):
+        path = project / where
+        lines = path.read_text().splitlines()
+        path.write_text(
+            "\n".join(
+                "Licence: CC BY 4.0."
+                if line.startswith("> **YOUR STORY:**") and "licen" in line
+                else line
+                for line in lines
+            )
+            + "\n"
+        )
+    errors = {f["code"] for f in check_findings(project) if f["level"] == "error"}
+    assert errors == {"results-missing"}  # `make all` writes them
+
+
+@pytest.mark.parametrize("template", TEMPLATE_IDS)
+def test_readme_and_docs_speak_of_the_users_data_not_the_demos(
+    workdir: Path, inputs: Path, template: str
+) -> None:
+    make, name, answers = OWN[template]
+    source = make(inputs / name)
     result = new(template, source, *answers)  # the project is named after the file
     assert result.exit_code == 0, result.output
     project = workdir / "proj"
@@ -457,3 +483,13 @@ def test_no_demo_words_in_the_classification_docs(workdir: Path, inputs: Path) -
     for doc in ("README.md", "docs/data_card.md", "config.toml"):
         text = (workdir / "proj" / doc).read_text()
         assert DEMO_WORDS.findall(text) == [], doc
+
+
+def test_without_a_terminal_the_missing_answers_are_named_and_dataset_path_is_not_one(
+    workdir: Path, inputs: Path
+) -> None:
+    source = churn(inputs / "churn.csv")
+    result = run_cli("new", "classification-api", "--dataset", str(source), *CHURN_ANSWERS)
+    (line,) = refused(result, workdir)
+    assert "(missing: project_name, description, author_name, author_email, license, cost_" in line
+    assert "dataset_path" not in line

@@ -114,12 +114,12 @@ def _ask_positive(
     answers: MutableMapping[str, Any],
     ask: ChoicePrompt | None,
 ) -> None:
-    profile_ = data.columns[column]
+    values_seen = data.columns[column]
     if ask is None or rule.positive is None or rule.positive in answers:
         return
-    if len(profile_.values) < 2 or profile_.more_values:
+    if len(values_seen.values) < 2 or values_seen.more_values:
         return  # the check says what is wrong with the column
-    values = tuple(sorted(profile_.values))
+    values = tuple(sorted(values_seen.values))
     default = str(_default(template_id, rule.positive, answers))
     question = _question(template_id, rule.positive)
     answers[rule.positive] = ask(
@@ -139,14 +139,14 @@ def _column_question(template_id: str, rule: ColumnRule, header: tuple[str, ...]
         fits = all(column in header for column in columns_named(rule, default))
     else:
         fits = default in header
-    if not fits:
-        default = "" if rule.optional else None  # type: ignore[assignment]
+    # The template's default only where the file has it; else none, or no default at all.
+    offered: str | None = default if fits else ("" if rule.optional else None)
     derived = tuple(name for name, column in rule.derived.items() if column in header)
     return ColumnQuestion(
         name=rule.answer,
         help=question.help if question else "",
         choices=header + derived,
-        default=default,
+        default=offered,
         optional=rule.optional,
         many=rule.many,
     )

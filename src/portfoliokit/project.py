@@ -206,7 +206,9 @@ def _user_answers(request: NewProjectRequest) -> dict[str, Any]:
         missing = [
             q.name
             for q in catalogue.questions_for(request.template_id)
-            if q.asked and q.name not in answers
+            if q.asked
+            and q.name not in answers
+            and not (q.name == "dataset_path" and request.dataset is not None)
         ]
         if missing:
             raise AnswerError(
