@@ -43,7 +43,22 @@ VERBS: dict[str, tuple[str, list[list[str]]]] = {
             [PY, "-m", "ruff", "check", *CHECKED],
             [PY, "-m", "ruff", "format", "--check", *CHECKED],
             [PY, "-m", "mypy"],
-            [PY, "-m", "pytest"],
+            # On every core (at most four). tests/conftest.py puts the slow tests first and
+            # a chunk of one hands them out one at a time, so they run side by side while
+            # the quick ones fill the gaps. `-n 0` after the verb runs it in one process.
+            [
+                PY,
+                "-m",
+                "pytest",
+                "-n",
+                "auto",
+                "--maxprocesses",
+                "4",
+                "--dist",
+                "load",
+                "--maxschedchunk",
+                "1",
+            ],
         ],
     ),
     "bench": (
