@@ -109,7 +109,11 @@ def test_the_file_is_copied_the_config_points_at_it_and_the_card_records_it(
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["dataset_sha256"] == sha256(source)
     assert answers["dataset_rows"] == 400
-    assert "data/Customer_Churn_2024.csv" in result.output  # the next steps name it
+    assert (
+        "Copied Customer Churn (2024).csv (400 rows) to data/Customer_Churn_2024.csv; state "
+        "its licence where docs/data_card.md and data/README.md mark it"
+    ) in result.output
+    assert "make all       # run the pipeline on data/Customer_Churn_2024.csv" in result.output
     # The file is part of the project's one commit.
     assert "data/Customer_Churn_2024.csv" in git(project, "ls-files").split()
 

@@ -5,6 +5,7 @@ Heavy modules (Copier, GitPython) are imported inside the commands so that
 """
 
 import gc
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -160,6 +161,12 @@ def new_command(
         return
     commit = f", commit {result.commit[:12]}" if result.commit else ", no git repository"
     click.echo(f"Created {shown} from {result.template_id} ({len(result.files)} files{commit}).")
+    if result.copied_from is not None:
+        click.echo(
+            f"Copied {result.copied_from.name} ({result.copied_rows:,} rows) to "
+            f"{result.data_file}; state its licence where docs/data_card.md and data/README.md "
+            "mark it (`portfoliokit check` lists what is left)."
+        )
     click.echo("Next:")
     click.echo(f"  cd {shown}")
     click.echo("  make install   # virtual environment with the project and its dev tools")
@@ -344,7 +351,8 @@ def _ask_name(help_text: str, default: str) -> str:
 def _ask_choice(question: "ColumnQuestion") -> str:
     """Ask for a column (or a value) of the user's file, offering what the file holds."""
     choices = ", ".join(question.choices)
-    click.echo(click.style(question.help, dim=True))
+    width = max(20, shutil.get_terminal_size().columns - 2)
+    click.echo(click.style(click.wrap_text(question.help, width), dim=True))
     none = " (or nothing for none)" if question.optional else ""
     many = "one or more, separated by commas, from" if question.many else "one of"
     click.echo(f"  Choose {many}: {choices}{none}")

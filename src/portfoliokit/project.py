@@ -65,6 +65,9 @@ class ProjectResult:
     data_file: str | None = None
     demo_data: bool = False
     data_file_present: bool = False
+    # With --dataset: the user's file as given, and its rows (the header not counted).
+    copied_from: Path | None = None
+    copied_rows: int | None = None
 
 
 def commit_message(template_id: str) -> str:
@@ -174,6 +177,8 @@ def new_project(
         data_file=str(data_file) if data_file is not None else None,
         demo_data=bool(rendered.get("demo_data", False)),
         data_file_present=data_file is not None and str(data_file) in files,
+        copied_from=own.data.path if own else None,
+        copied_rows=own.data.rows if own else None,
     )
 
 
