@@ -50,14 +50,11 @@ class ColumnProfile:
     """What one column holds, cells stripped of surrounding spaces."""
 
     empty: int = 0
+    filled: int = 0
     first_empty_line: int | None = None
     values: Counter[str] = field(default_factory=Counter)
     more_values: bool = False  # more than MAX_VALUES different values
     first_non_number: tuple[int, str] | None = None  # (line, cell)
-
-    @property
-    def filled(self) -> int:
-        return sum(self.values.values())
 
 
 @dataclass(frozen=True)
@@ -136,11 +133,12 @@ def profile(
                     ]
                 )
             rows += 1
-            cells = [cell.strip() for cell in record] + [""] * (len(header) - len(record))
+            if len(record) < len(header):  # missing trailing fields are empty cells
+                record += [""] * (len(header) - len(record))
             for profile, index in wanted:
-                _add(profile, cells[index], line)
-            if class_at is not None and all(cells[i] for i in counted_at):
-                class_rows[cells[class_at]] += 1
+                _add(profile, record[index].strip(), line)
+            if class_at is not None and all(record[i].strip() for i in counted_at):
+                class_rows[record[class_at].strip()] += 1
     except csv.Error as error:
         raise DatasetError(
             [f"{path.name}: line {reader.line_num} is not well-formed CSV ({error})."]
@@ -165,6 +163,7 @@ def _add(profile: ColumnProfile, cell: str, line: int) -> None:
         if profile.first_empty_line is None:
             profile.first_empty_line = line
         return
+    profile.filled += 1
     if cell in profile.values or len(profile.values) < MAX_VALUES:
         profile.values[cell] += 1
     else:
