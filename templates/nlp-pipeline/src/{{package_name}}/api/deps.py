@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from ..artefact import LoadedModel
 from ..config import NormaliseConfig
-from ..core.service import served_model
+from ..core.service import model_getter
 from ..decision import log_odds_distance
 from ..fastpath import FastTextScorer
 from ..normalise import normalise
@@ -75,10 +75,7 @@ def _array(value: float) -> Any:
     return np.array([value])
 
 
-def get_model(request: Request) -> ServingModel:
-    model = served_model(request)
-    assert isinstance(model, ServingModel)
-    return model
+get_model = model_getter(ServingModel)
 
 
 ModelDep = Annotated[ServingModel, Depends(get_model)]

@@ -7,14 +7,12 @@ lifespan, and a failed check stops the service from starting.
 
 from __future__ import annotations
 
-import json
-
 from fastapi import FastAPI
 
-from ..artefact import ArtefactError, load_model
+from ..artefact import load_model
 from ..config import load_config
-from ..core.demo import DecisionControl, demo_router
-from ..core.service import create_service
+from ..core.demo import demo_router
+from ..core.service import artefact_loader, create_service, decision_control, read_metadata
 from .deps import ServingModel
 from .routes import build_router
 from .schemas import ModelInfo, batch_model, message_model
@@ -25,21 +23,11 @@ EXAMPLE = "WINNER!! You have been selected for a £900 prize. Call 09061701461 t
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    try:
-        metadata = json.loads(settings.metadata_path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ArtefactError(
-            f"{settings.metadata_path} not found; train a model first with `make train`"
-        ) from exc
+    metadata = read_metadata(settings.metadata_path)
     cfg = load_config(settings.config_path)
     message = message_model(cfg.api.max_chars)
     batch = batch_model(cfg.api.max_chars, cfg.api.max_batch)
     positive = str(metadata["classes"]["positive"])
-    costs = metadata["costs"]
-
-    def load() -> ServingModel:
-        loaded = load_model(settings.model_path, settings.metadata_path, settings.expected_sha256)
-        return ServingModel.from_loaded(loaded)
 
     demo = demo_router(
         request_model=message,
@@ -48,15 +36,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title=f"{positive!r} filter: try a message",
         intro="Paste a message and classify it; the list shows the terms that pushed the "
         "score up (+) or down (-).",
-        decision=DecisionControl(
-            threshold=float(metadata["threshold"]),
-            cost_ratio=float(costs["false_negative"]) / float(costs["false_positive"]),
+        decision=decision_control(
+            metadata,
             score_field="probability",
             score_label=f"Probability of {positive!r}",
-            flagged_field="flagged",
-            decision_field="decision",
-            positive_action=str(metadata["actions"]["positive"]),
-            negative_action=str(metadata["actions"]["negative"]),
             reasons_field="tokens",
             reasons_label="Terms that drove the score",
         ),
@@ -65,7 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title=f"{positive!r} filter",
         summary="Cost-aware decisions on text messages, with the tokens behind each.",
         version=str(metadata["model_version"]),
-        load=load,
+        load=artefact_loader(settings, load_model, ServingModel.from_loaded),
         info_model=ModelInfo,
         max_body_bytes=settings.max_body_bytes,
         routers=[build_router(message, batch, cfg.api.max_batch), demo],
