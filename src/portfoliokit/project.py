@@ -1,8 +1,10 @@
 """`new`: from a template id and answers to a committed project folder.
 
 The order is the safety argument: every check that can fail on the user's input runs
-before anything is written; the project is then rendered and committed in a staging
-folder beside the destination and renamed into place, so no failure (Copier, git,
+before anything is written (with `--dataset`, reading the user's file and checking it
+against the answers, in `own_data`); the project is then rendered, the file's checked
+bytes copied in, and committed in a staging folder beside the destination and renamed
+into place, so no failure (Copier, git,
 Ctrl-C, SIGTERM) leaves a half-written destination or touches what existed before. A
 staging folder left by a process that could not clean up (SIGKILL) is removed by the
 next `new` into the same parent (see `staging`).
