@@ -414,23 +414,25 @@ def test_a_file_just_under_the_limit_is_read(inputs: Path) -> None:
 
 def test_the_demo_files_name_is_never_taken(workdir: Path, inputs: Path) -> None:
     source = churn(inputs / "german_credit.csv")
-    result = new("classification-api", source, *CHURN_ANSWERS)
+    # A demo project's answers (e.g. through --data-file) name the demo file.
+    demo_path = ["--data", "dataset_path=data/german_credit.csv"]
+    result = new("classification-api", source, *CHURN_ANSWERS, *demo_path)
     assert result.exit_code == 0, result.output
-    config = tomllib.loads((workdir / "proj" / "config.toml").read_text())
+    project = workdir / "proj"
+    config = tomllib.loads((project / "config.toml").read_text())
     assert config["data"]["path"] == "data/own_german_credit.csv"
-    assert "German Credit (UCI Statlog)" not in (workdir / "proj/docs/data_card.md").read_text()
+    assert (project / "data" / "own_german_credit.csv").read_bytes() == source.read_bytes()
+    assert "German Credit (UCI Statlog)" not in (project / "docs/data_card.md").read_text()
     lines = refused(
         new(
-            "classification-api",
-            source,
-            *CHURN_ANSWERS,
-            "--data",
-            "dataset_path=data/german_credit.csv",
-            dest="two",
+            "classification-api", source, *CHURN_ANSWERS, "--data", "dataset_path=x.txt", dest="two"
         ),
         _only(workdir, "proj"),
     )
-    assert lines[0].startswith("dataset_path data/german_credit.csv is the demo file's place")
+    assert lines == [
+        "dataset_path x.txt must end in .csv to receive the --dataset file; answer it with "
+        "--data dataset_path=VALUE."
+    ]
 
 
 def test_a_dry_run_lists_the_file_and_writes_nothing(workdir: Path, inputs: Path) -> None:

@@ -200,18 +200,13 @@ def default_project_name(template_id: str, source: Path) -> str | None:
 def _project_path(template_id: str, source: Path, answers: MutableMapping[str, Any]) -> str:
     """Where the file goes: the dataset_path answered, else data/<the file's name>.
 
-    Never the demo file's path: that would make the docs speak of the demo data.
+    Never the demo file's path, which would make the docs speak of the demo data: the
+    answers of a demo project (e.g. from --data-file) name it.
     """
     demo = str(_default(template_id, "dataset_path", {}))
     given = answers.get("dataset_path")
-    if given is not None:
+    if given is not None and str(given) != demo:
         path = str(given)
-        if path == demo:
-            raise AnswerError(
-                f"dataset_path {path} is the demo file's place; with --dataset, choose another "
-                "name, e.g. data/my_data.csv, or leave dataset_path out",
-                "dataset_path",
-            )
         if PurePosixPath(path).suffix != ".csv":
             raise AnswerError(
                 f"dataset_path {path} must end in .csv to receive the --dataset file",
