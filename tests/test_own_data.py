@@ -221,7 +221,12 @@ def _only(workdir: Path, keep: str) -> Path:
 def test_a_multi_class_text_set_is_accepted_for_nlp_pipeline(workdir: Path, inputs: Path) -> None:
     source = reviews(inputs / "reviews.csv", labels=("pos", "neg", "neutral"))
     args = ["--data", "text_column=body", "--data", "label_column=sentiment"]
-    result = new("nlp-pipeline", source, *args)  # positive_class keeps its default
+    lines = refused(new("nlp-pipeline", source, *args), workdir)  # the default: spam
+    assert lines == [
+        "positive_class 'spam' is not a value of 'sentiment' in reviews.csv; its values are "
+        "'neg', 'neutral', 'pos' (--data positive_class=VALUE)."
+    ]
+    result = new("nlp-pipeline", source, *args, "--data", "positive_class=neg")
     assert result.exit_code == 0, result.output
     config = tomllib.loads((workdir / "proj" / "config.toml").read_text())
     assert config["data"] == config["data"] | {

@@ -168,7 +168,7 @@ def _column_problems(
             f"{count}: {shown}."
         ]
     problems = []
-    if rule.positive is not None and len(values) == 2:
+    if rule.positive is not None:
         positive = str(answers.get(rule.positive, "")).strip()
         if positive not in values:
             problems.append(
