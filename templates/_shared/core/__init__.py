@@ -5,6 +5,9 @@ signed differences), `markers` (results blocks in the docs and the places the us
 `artefact` (model file with a verified sha256 and a reviewed list of trusted types),
 `service` (the HTTP skeleton: health, readiness, model metadata, one error shape, a body
 size limit), `demo` (a self-contained demo page generated from the request schema),
-`bench` and `bench_http` (in-process and HTTP benchmarks). The project's own modules
+`bench` and `bench_http` (in-process and HTTP benchmarks), `config` (reading and
+validating `config.toml`, one `ConfigError`, paths rooted at the file), `cli` (common
+options, and errors turned into exit statuses once), `errors` (`ProjectError`, the root
+of every user's mistake). The project's own modules
 (data schema, model, routes, wording) build on these; nothing here names a column.
 """

@@ -27,8 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .errors import ProjectError
 
-class ArtefactError(RuntimeError):
+
+class ArtefactError(ProjectError, RuntimeError):
     """The model artefact is missing, altered, or needs types nobody reviewed."""
 
 
@@ -192,3 +194,36 @@ def load(
     except Exception as exc:  # skops raises several types for content it cannot load
         raise ArtefactError(f"refusing to load {model_path.name}: {exc}") from exc
     return LoadedModel(estimator=estimator, metadata=metadata)
+
+
+@dataclass(frozen=True)
+class Store:
+    """`save` and `load` bound to one project's reviewed list of trusted types.
+
+    A project's `artefact.py` holds the list, each entry with the reason it is safe,
+    and exposes this store's methods:
+
+        STORE = Store(TRUSTED_TYPES)
+        save_model, load_model = STORE.save_model, STORE.load_model
+    """
+
+    trusted_types: tuple[str, ...]
+
+    def save_model(
+        self, estimator: Any, model_path: Path, metadata_path: Path, metadata: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Write the skops file and its metadata; refuse a model needing unreviewed types."""
+        return save(
+            estimator, model_path, metadata_path, metadata, trusted_types=self.trusted_types
+        )
+
+    def load_model(
+        self, model_path: Path, metadata_path: Path, expected_sha256: str | None = None
+    ) -> LoadedModel:
+        """Verify the sha256 and load, trusting only the reviewed types."""
+        return load(
+            model_path,
+            metadata_path,
+            trusted_types=self.trusted_types,
+            expected_sha256=expected_sha256,
+        )

@@ -31,6 +31,7 @@ import numpy as np
 from fastapi import FastAPI
 
 from .bench import Timing
+from .errors import ProjectError
 
 # One worker, quiet logs, no access log: the server settings both apps are measured with.
 SERVER_OPTIONS = ("--workers", "1", "--log-level", "warning", "--no-access-log")
@@ -40,7 +41,7 @@ TRIVIAL_PATH = "/trivial"
 START_TIMEOUT = 300.0
 
 
-class BenchError(RuntimeError):
+class BenchError(ProjectError, RuntimeError):
     """A benchmark server did not start or stopped; the message says which and why."""
 
 

@@ -32,6 +32,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import ProjectError
+
 __all__ = [
     "DataFileError",
     "EmptyFileError",
@@ -49,7 +51,7 @@ _OTHER_SEPARATORS = {";": "semicolon", "\t": "tab", "|": "bar"}
 _NAMES = {",": "comma", **_OTHER_SEPARATORS}
 
 
-class DataFileError(ValueError):
+class DataFileError(ProjectError, ValueError):
     """The file cannot be read as a table; the message says why and what to do."""
 
 

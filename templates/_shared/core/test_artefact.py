@@ -10,6 +10,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from {{ package_name }}.core.artefact import (
     ArtefactError,
+    Store,
     load,
     save,
     sha256_of,
@@ -86,3 +87,19 @@ def test_missing_or_broken_metadata_says_what_to_do(tmp_path: Path) -> None:
     meta.write_text("{}", encoding="utf-8")
     with pytest.raises(ArtefactError, match="not valid model metadata"):
         load(model, meta, trusted_types=REVIEWED)
+
+
+def test_a_store_saves_and_loads_with_its_own_reviewed_list(tmp_path: Path) -> None:
+    """A project's `save_model` / `load_model` are a `Store`'s: the list it was made with
+    decides both ways, and the saved record is that list."""
+    model, meta = tmp_path / "model.skops", tmp_path / "model.json"
+    with_tree = Store((TREE, *REVIEWED))
+    saved_metadata = with_tree.save_model(tree(), model, meta, {"model_name": "tree"})
+    assert saved_metadata["trusted_types"] == sorted((TREE, *REVIEWED))
+    assert with_tree.load_model(model, meta).metadata["model_name"] == "tree"
+    with pytest.raises(ArtefactError, match="nobody reviewed"):
+        Store(REVIEWED).load_model(model, meta)
+    with pytest.raises(ArtefactError, match="nobody reviewed"):
+        Store(REVIEWED).save_model(tree(), tmp_path / "other.skops", tmp_path / "o.json", {})
+    with pytest.raises(ArtefactError, match="sha256"):
+        with_tree.load_model(model, meta, expected_sha256="0" * 64)

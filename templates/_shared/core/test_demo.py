@@ -11,8 +11,9 @@ from pydantic import BaseModel, Field
 
 from {{ package_name }}.core.demo import (
     DecisionControl,
+    ListsLabels,
     demo_router,
-    page_router,
+    lists_router,
 )
 
 
@@ -70,25 +71,73 @@ def test_the_config_carries_the_schema_example_and_decision() -> None:
     assert config["predict_path"] == "/predict"
 
 
-def test_a_projects_own_page_is_served_under_the_same_rules() -> None:
+def test_the_form_page_is_the_frame_around_the_form() -> None:
+    page = client().get("/demo").text
+    assert page.count("<main>") == 1 and 'id="fields"' in page and 'id="cost-ratio"' in page
+    assert '<script src="/demo/demo.js" defer></script>' in page
+    assert '<body data-config="/demo/config.json">' in page
+    assert not re.search(r"\{[A-Z]+\}", page)  # every placeholder of the frame filled in
+
+
+LABELS = ListsLabels(
+    subject="Student", missing="Give a student ID.", history="History",
+    rankers={"popular": "Most popular", "knn": "Neighbours (served)"}, fallback="New here",
+)  # fmt: skip
+
+
+def lists_client(**overrides: object) -> TestClient:
+    arguments: dict[str, object] = dict(
+        title="Recommendations", intro="Pick one.", examples=["7", "new"],
+        rankers=["popular", "knn"], shown=("knn", "popular"), default_k=10, max_k=50,
+        history_path="/users/{id}/history", list_path="/recs/{id}?k={k}&model={model}",
+        labels=LABELS,
+    )  # fmt: skip
     app = FastAPI()
-    app.include_router(
-        page_router(
-            page='<script src="{PATH}/page.js"></script>',
-            assets={"page.js": b"console.log(1);", "page.css": b"body {}"},
-            config={"users": ["1", "2"]},
-        )
-    )
-    c = TestClient(app)
+    app.include_router(lists_router(**{**arguments, **overrides}))  # type: ignore[arg-type]
+    return TestClient(app)
+
+
+def test_the_lists_view_is_the_same_frame_with_its_own_script_and_styles() -> None:
+    c = lists_client()
     page = c.get("/demo")
-    assert page.text == '<script src="/demo/page.js"></script>'
     assert "default-src 'self'" in page.headers["content-security-policy"]
-    assert c.get("/demo/config.json").json() == {"users": ["1", "2"]}
-    assert c.get("/demo/page.js").headers["content-type"].startswith("text/javascript")
-    assert c.get("/demo/page.css").headers["content-type"].startswith("text/css")
-    assert c.get("/demo/other.js").status_code == 404
+    assert '<link rel="stylesheet" href="/demo/demo.css">' in page.text
+    assert '<link rel="stylesheet" href="/demo/lists.css">' in page.text
+    assert '<script src="/demo/lists.js" defer></script>' in page.text
+    for name in ("user", "k", "model-a", "model-b", "history", "list-a", "list-b", "fallback"):
+        assert f'id="{name}"' in page.text
+    assert 'id="fields"' not in page.text and not re.search(r"\{[A-Z]+\}", page.text)
+    for path, kind in [("/demo/lists.js", "text/javascript"), ("/demo/lists.css", "text/css"),
+                       ("/demo/demo.css", "text/css")]:  # fmt: skip
+        response = c.get(path)
+        assert response.headers["content-type"].startswith(kind)
+        assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", response.text, re.I)
+    assert c.get("/demo/demo.js").status_code == 404  # the form's script is not this view's
+    assert c.get("/", follow_redirects=False).status_code == 404  # no root unless asked
 
 
-def test_a_page_asset_must_be_a_plain_script_or_style() -> None:
-    with pytest.raises(ValueError, match=r"plain \.js or \.css"):
-        page_router(page="", assets={"../x.js": b""}, config={})
+def test_the_lists_config_names_the_routes_rankers_and_words() -> None:
+    config = lists_client().get("/demo/config.json").json()
+    assert config["examples"] == ["7", "new"]
+    assert (config["left"], config["right"]) == ("knn", "popular")
+    assert config["rankers"] == ["popular", "knn"]
+    assert config["list_path"] == "/recs/{id}?k={k}&model={model}"
+    assert config["labels"]["rankers"]["knn"] == "Neighbours (served)"
+    assert config["labels"]["subject"] == "Student"
+    assert (config["default_k"], config["max_k"]) == (10, 50)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"list_path": "/recs/{id}?k={k}"}, r"needs \{model\}"),
+        ({"history_path": "/users/history"}, r"needs \{id\}"),
+        ({"examples": []}, "at least one example"),
+        ({"shown": ("knn", "ease")}, "rankers that are listed"),
+    ],
+)
+def test_a_lists_view_that_could_not_work_is_refused(
+    overrides: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        lists_client(**overrides)

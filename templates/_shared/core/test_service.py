@@ -3,15 +3,21 @@ body-size limit, and a model that only loads in the lifespan."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from fastapi import APIRouter, Request
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
+from {{ package_name }}.core.artefact import ArtefactError, LoadedModel
 from {{ package_name }}.core.service import (
     ServiceSettings,
+    artefact_loader,
     create_service,
+    decision_control,
+    model_getter,
+    read_metadata,
     served_model,
 )
 
@@ -152,3 +158,58 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("API_EXPECTED_SHA256", "not a hash")
     with pytest.raises(ValueError, match="expected_sha256"):
         ServiceSettings()
+
+
+def test_metadata_that_is_missing_or_broken_says_to_train(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    with pytest.raises(ArtefactError, match="not found; train a model first with `make train`"):
+        read_metadata(path)
+    path.write_text("{", encoding="utf-8")
+    with pytest.raises(ArtefactError, match="not valid JSON"):
+        read_metadata(path)
+    path.write_text('{"threshold": 0.2}', encoding="utf-8")
+    assert read_metadata(path) == {"threshold": 0.2}
+
+
+def test_the_decision_control_is_the_served_rule_and_its_cost_ratio() -> None:
+    metadata = {
+        "threshold": 0.2,
+        "costs": {"false_positive": 2, "false_negative": 10},
+        "actions": {"positive": "reject", "negative": "approve"},
+    }
+    control = decision_control(metadata, score_field="score", score_label="Score")
+    assert (control.threshold, control.cost_ratio) == (0.2, 5.0)  # FN cost / FP cost
+    assert (control.positive_action, control.negative_action) == ("reject", "approve")
+    assert (control.flagged_field, control.decision_field) == ("flagged", "decision")
+    assert control.reasons_field is None
+
+
+def test_the_loader_verifies_the_artefact_the_settings_name() -> None:
+    settings = ServiceSettings(expected_sha256="b" * 64)
+    seen = []
+
+    def load_model(model: Path, metadata: Path, expected: str | None = None) -> LoadedModel:
+        seen.append((model, metadata, expected))
+        return LoadedModel(estimator="fitted", metadata={"model_version": "m-1"})
+
+    load = artefact_loader(settings, load_model, lambda loaded: StandIn(loaded.estimator))
+    assert seen == []  # nothing is loaded until the lifespan calls it
+    assert load() == StandIn("fitted")
+    assert seen == [(settings.model_path, settings.metadata_path, "b" * 64)]
+
+
+def test_model_getter_hands_routes_the_served_model() -> None:
+    get_model = model_getter(StandIn)
+    router = APIRouter()
+
+    @router.get("/version")
+    async def version(request: Request) -> dict[str, str]:
+        return {"version": get_model(request).version}
+
+    app = create_service(
+        title="t", version="1", load=StandIn, info_model=Info, max_body_bytes=LIMIT,
+        routers=[router],
+    )  # fmt: skip
+    with TestClient(app) as client:
+        assert client.get("/version").json() == {"version": "stand-in-0123"}
+    assert TestClient(app).get("/version").status_code == 503  # no lifespan: not loaded

@@ -17,13 +17,15 @@ With a `DecisionControl` the page also shows a cost-ratio slider and the decisio
 same score would get at that ratio (see `DecisionControl`). Shown response fields are
 named by `DecisionControl`; a list of reasons is shown as one line per item.
 
-A project whose page is not a form (e.g. a recommender's user picker) serves its own
-HTML, script and styles under the same rules with `page_router`.
+A project that ranks rather than decides uses the page's other view, `lists_router`: a
+subject (e.g. a user) picked from examples, their history, and the lists two rankers
+give them side by side, with the items both lists hold in bold and a labelled fallback.
+Both views share the page's frame (`demo.html`), styles and security headers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from importlib.resources import files
 from typing import Any
@@ -38,7 +40,53 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-cache",
 }
-_ASSETS = {"demo.js": "text/javascript", "demo.css": "text/css"}
+_TYPES = {".js": "text/javascript", ".css": "text/css"}
+
+
+def _page(path: str, view: str, script: str, styles: Sequence[str] = ()) -> str:
+    """The page's frame (`demo.html`) around one view (`form.html`, `lists.html`)."""
+    package = files(__package__)
+    links = "".join('\n<link rel="stylesheet" href="{PATH}/' + name + '">' for name in styles)
+    frame = (package / "demo.html").read_text(encoding="utf-8")
+    main = (package / view).read_text(encoding="utf-8").rstrip("\n")
+    page = frame.replace("{MAIN}", main).replace("{STYLES}", links).replace("{SCRIPT}", script)
+    return page.replace("{PATH}", path)
+
+
+def _router(
+    *, path: str, page: str, config: Mapping[str, Any], assets: Sequence[str], at_root: bool
+) -> APIRouter:
+    """`GET {path}` (the page), `{path}/config.json` and each of the page's assets."""
+    package = files(__package__)
+    bodies = {name: (package / name).read_bytes() for name in assets}
+    payload = dict(config)
+    router = APIRouter(include_in_schema=False)
+
+    if at_root:
+
+        @router.get("/")
+        async def root() -> Response:
+            return RedirectResponse(path, status_code=307)
+
+    @router.get(path)
+    async def demo_page() -> Response:
+        return HTMLResponse(page, headers=SECURITY_HEADERS)
+
+    @router.get(f"{path}/config.json")
+    async def demo_config() -> Response:
+        return JSONResponse(payload, headers=SECURITY_HEADERS)
+
+    def asset_route(name: str) -> None:
+        media_type = _TYPES["." + name.rsplit(".", 1)[1]]
+
+        async def asset() -> Response:
+            return Response(bodies[name], media_type=media_type, headers=SECURITY_HEADERS)
+
+        router.add_api_route(f"{path}/{name}", asset, methods=["GET"])
+
+    for name in assets:
+        asset_route(name)
+    return router
 
 
 @dataclass(frozen=True)
@@ -79,9 +127,6 @@ def demo_router(
 ) -> APIRouter:
     """`GET {path}` (the page), `{path}/config.json` (schema, example) and its assets;
     with `at_root`, `GET /` redirects to the page, so the server's address opens it."""
-    package = files(__package__)
-    page = (package / "demo.html").read_text(encoding="utf-8").replace("{PATH}", path)
-    assets = {name: (package / name).read_bytes() for name in _ASSETS}
     config = {
         "title": title,
         "intro": intro,
@@ -90,70 +135,71 @@ def demo_router(
         "example": dict(example),
         "decision": asdict(decision) if decision else None,
     }
-    router = APIRouter(include_in_schema=False)
-
-    if at_root:
-
-        @router.get("/")
-        async def root() -> Response:
-            return RedirectResponse(path, status_code=307)
-
-    @router.get(path)
-    async def demo_page() -> Response:
-        return HTMLResponse(page, headers=SECURITY_HEADERS)
-
-    @router.get(f"{path}/config.json")
-    async def demo_config() -> Response:
-        return JSONResponse(config, headers=SECURITY_HEADERS)
-
-    def asset_route(name: str) -> None:
-        async def asset() -> Response:
-            return Response(assets[name], media_type=_ASSETS[name], headers=SECURITY_HEADERS)
-
-        router.add_api_route(f"{path}/{name}", asset, methods=["GET"])
-
-    for name in _ASSETS:
-        asset_route(name)
-    return router
+    return _router(
+        path=path,
+        page=_page(path, "form.html", "demo.js"),
+        config=config,
+        assets=("demo.js", "demo.css"),
+        at_root=at_root,
+    )
 
 
-def page_router(
+@dataclass(frozen=True)
+class ListsLabels:
+    """The words of the ranked-lists view, in the project's own terms."""
+
+    subject: str  # the picker's label, e.g. "User"
+    missing: str  # said when the picker is empty
+    history: str  # the history column's title
+    rankers: Mapping[str, str]  # ranker name -> column title
+    fallback: str  # said when the answer is a fallback, not a personal list
+
+
+def lists_router(
     *,
-    page: str,
-    assets: Mapping[str, bytes],
-    config: Mapping[str, Any],
+    title: str,
+    intro: str,
+    examples: Sequence[str],
+    rankers: Sequence[str],
+    shown: tuple[str, str],
+    default_k: int,
+    max_k: int,
+    history_path: str,
+    list_path: str,
+    labels: ListsLabels,
     path: str = "/demo",
+    at_root: bool = False,
 ) -> APIRouter:
-    """A project's own self-contained page under the same security headers.
+    """The ranked-lists view: pick a subject, see their history and two rankers' lists.
 
-    `GET {path}` serves `page` (with `{PATH}` replaced by `path`), `{path}/config.json`
-    serves `config`, and `{path}/<name>` each asset; an asset's type comes from its
-    suffix (`.js`, `.css`). Nothing else is served, so the page can load nothing else.
+    `history_path` (with `{id}`) answers `{"items": [id, ...]}`; `list_path` (with
+    `{id}`, `{k}`, `{model}`) answers `{"model", "items": [{"item_id", "score"}],
+    "fallback", "fallback_reason", "model_version"}`. `shown` are the rankers in the
+    left and right columns when the page opens; the first example is shown at once.
     """
-    types = {".js": "text/javascript", ".css": "text/css"}
-    for name in assets:
-        if "/" in name or not any(name.endswith(s) for s in types):
-            raise ValueError(f"asset {name!r}: give a plain .js or .css file name")
-    html = page.replace("{PATH}", path)
-    payload = dict(config)
-    router = APIRouter(include_in_schema=False)
-
-    @router.get(path)
-    async def own_page() -> Response:
-        return HTMLResponse(html, headers=SECURITY_HEADERS)
-
-    @router.get(f"{path}/config.json")
-    async def own_config() -> Response:
-        return JSONResponse(payload, headers=SECURITY_HEADERS)
-
-    def asset_route(name: str, body: bytes) -> None:
-        media_type = types["." + name.rsplit(".", 1)[1]]
-
-        async def asset() -> Response:
-            return Response(body, media_type=media_type, headers=SECURITY_HEADERS)
-
-        router.add_api_route(f"{path}/{name}", asset, methods=["GET"])
-
-    for name, body in assets.items():
-        asset_route(name, body)
-    return router
+    for template, needed in ((history_path, ("{id}",)), (list_path, ("{id}", "{k}", "{model}"))):
+        missing = [name for name in needed if name not in template]
+        if missing:
+            raise ValueError(f"{template!r} needs {', '.join(missing)}")
+    if not examples or not set(shown) <= set(rankers):
+        raise ValueError("give at least one example, and show rankers that are listed")
+    config = {
+        "title": title,
+        "intro": intro,
+        "examples": list(examples),
+        "rankers": list(rankers),
+        "left": shown[0],
+        "right": shown[1],
+        "default_k": default_k,
+        "max_k": max_k,
+        "history_path": history_path,
+        "list_path": list_path,
+        "labels": {**asdict(labels), "rankers": dict(labels.rankers)},
+    }
+    return _router(
+        path=path,
+        page=_page(path, "lists.html", "lists.js", styles=("lists.css",)),
+        config=config,
+        assets=("lists.js", "demo.css", "lists.css"),
+        at_root=at_root,
+    )

@@ -2,44 +2,31 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .artefact import ArtefactError
-from .config import Config, ConfigError, load_config
-from .core.bench_http import BenchError
-from .core.markers import MarkerError
+from .config import Config, load_config
+from .core import cli
 from .data import DataValidationError
 
 STAGES = ("data", "train", "evaluate", "report", "all", "bench")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog=f"python -m {__package__}",
-        description="Run a stage of the pipeline on the data named in config.toml.",
+    parser = cli.parser(
+        f"python -m {__package__}", "Run a stage of the pipeline on the data named in config.toml."
     )
     parser.add_argument(
         "stage", choices=STAGES, help="what to run ('all' = data, train, evaluate, report)"
     )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        default=Path("config.toml"),
-        help="config file (default: config.toml)",
-    )
     args = parser.parse_args(argv)
-    try:
+
+    def command() -> None:
         cfg = load_config(args.config)
-        stages = ("data", "train", "evaluate", "report") if args.stage == "all" else (args.stage,)
-        for stage in stages:
+        for stage in cli.expand(args.stage):
             _run(stage, cfg, args.config)
-    except (ConfigError, DataValidationError, ArtefactError, MarkerError, BenchError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
+
+    return cli.run(command, also=(DataValidationError,))
 
 
 def _run(stage: str, cfg: Config, config_path: Path) -> None:

@@ -7,20 +7,15 @@ cost. Pointing the pipeline at another CSV with a binary target means editing
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
+from .core import config as core
+from .core.config import DEFAULT_CONFIG, ConfigError, validated
 from .core.stats import Bootstrap
 
-DEFAULT_CONFIG = Path("config.toml")
-
-
-class ConfigError(ValueError):
-    """`config.toml` is missing a key or holds a value the pipeline cannot use."""
+__all__ = ["DEFAULT_CONFIG", "Config", "ConfigError", "load_config", "parse_config"]
 
 
 @dataclass(frozen=True)
@@ -97,14 +92,7 @@ class ApiConfig:
     range_margin: float = 0.5
 
 
-@dataclass(frozen=True)
-class Paths:
-    models_dir: Path = Path("models")
-    reports_dir: Path = Path("reports")
-    processed_dir: Path = Path("data/processed")
-    docs_dir: Path = Path("docs")
-    readme: Path = Path("README.md")
-
+class Paths(core.Paths):
     @property
     def model(self) -> Path:
         return self.models_dir / "model.skops"
@@ -112,22 +100,6 @@ class Paths:
     @property
     def model_metadata(self) -> Path:
         return self.models_dir / "model.json"
-
-    @property
-    def training_summary(self) -> Path:
-        return self.models_dir / "training.json"
-
-    @property
-    def split(self) -> Path:
-        return self.processed_dir / "split.json"
-
-    @property
-    def metrics(self) -> Path:
-        return self.reports_dir / "metrics.json"
-
-    @property
-    def figures_dir(self) -> Path:
-        return self.reports_dir / "figures"
 
 
 @dataclass(frozen=True)
@@ -142,37 +114,10 @@ class Config:
     api: ApiConfig = field(default_factory=ApiConfig)
     paths: Paths = field(default_factory=Paths)
 
-    def rooted(self, root: Path) -> Config:
-        """The same config with every relative path resolved against `root`."""
-        p = self.paths
-        return Config(
-            data=replace(self.data, path=root / self.data.path),
-            costs=self.costs,
-            decision=self.decision,
-            subgroups=self.subgroups,
-            training=self.training,
-            evaluation=self.evaluation,
-            bootstrap=self.bootstrap,
-            api=self.api,
-            paths=Paths(
-                models_dir=root / p.models_dir,
-                reports_dir=root / p.reports_dir,
-                processed_dir=root / p.processed_dir,
-                docs_dir=root / p.docs_dir,
-                readme=root / p.readme,
-            ),
-        )
-
 
 def load_config(path: Path = DEFAULT_CONFIG) -> Config:
     """Read `config.toml`; relative paths in it are taken relative to its folder."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path} not found; run the pipeline from the project folder") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
-    return parse_config(raw).rooted(path.resolve().parent)
+    return core.load(path, parse_config)
 
 
 def parse_config(raw: dict[str, Any]) -> Config:
@@ -201,7 +146,7 @@ def parse_config(raw: dict[str, Any]) -> Config:
         evaluation=_table(EvaluationConfig, raw, "evaluation"),
         bootstrap=_bootstrap(_section(raw, "bootstrap", required=False)),
         api=_table(ApiConfig, raw, "api"),
-        paths=Paths(**{k: Path(v) for k, v in _section(raw, "paths", required=False).items()}),
+        paths=validated(Paths, _section(raw, "paths", required=False), "paths"),
     )
     _check(cfg)
     return cfg
@@ -288,12 +233,7 @@ def _subgroups(table: dict[str, Any]) -> SubgroupConfig:
 
 
 def _bootstrap(table: dict[str, Any]) -> Bootstrap:
-    try:
-        return Bootstrap(**table)
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        where = ".".join(str(part) for part in problem["loc"]) or "table"
-        raise ConfigError(f"[bootstrap] {where}: {problem['msg']}") from exc
+    return validated(Bootstrap, table, "bootstrap")
 
 
 def _training(table: dict[str, Any]) -> TrainingConfig:

@@ -10,10 +10,7 @@ refused when saved and when loaded (`core/artefact.py`).
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-from .core.artefact import ArtefactError, LoadedModel, load, save, sha256_of
+from .core.artefact import ArtefactError, LoadedModel, Store, sha256_of
 
 __all__ = ["TRUSTED_TYPES", "ArtefactError", "LoadedModel", "load_model", "save_model", "sha256_of"]
 
@@ -21,17 +18,6 @@ __all__ = ["TRUSTED_TYPES", "ArtefactError", "LoadedModel", "load_model", "save_
 TRUSTED_TYPES: tuple[str, ...] = ()
 
 
-def save_model(
-    estimator: Any, model_path: Path, metadata_path: Path, metadata: dict[str, Any]
-) -> dict[str, Any]:
-    """Write the skops file and its metadata; refuse a model needing unreviewed types."""
-    return save(estimator, model_path, metadata_path, metadata, trusted_types=TRUSTED_TYPES)
-
-
-def load_model(
-    model_path: Path, metadata_path: Path, expected_sha256: str | None = None
-) -> LoadedModel:
-    """Verify the sha256 and load, trusting only `TRUSTED_TYPES`."""
-    return load(
-        model_path, metadata_path, trusted_types=TRUSTED_TYPES, expected_sha256=expected_sha256
-    )
+_STORE = Store(TRUSTED_TYPES)
+save_model = _STORE.save_model
+load_model = _STORE.load_model

@@ -295,8 +295,8 @@ def markdown(r: dict[str, Any], metadata: dict[str, Any]) -> str:
             f"{r['load']} on {os.cpu_count()} CPU(s): the worker processes share the cores "
             "with everything else running, and what is left of the cost per message is "
             "Python's regular expressions (normalisation and the token pattern, each one "
-            "pass per chunk). The candidates' one-process figures below show the same "
-            "path without the machine's other work divided in.",
+            "pass per chunk). The candidates' figures below show what one process does "
+            "on the same path, at the same load.",
         ]
     lines += [
         "",

@@ -3,44 +3,35 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .artefact import ArtefactError
 from .config import Config, load_config
-from .core.markers import MarkerError
+from .core import cli
 from .errors import PipelineError
 from .prepare import DATA_STAGES
 
-PIPELINE = ("data", "train", "evaluate", "report")
+PIPELINE = cli.PIPELINE
 STAGES = (*DATA_STAGES, *PIPELINE, "all", "predict", "bench")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog=f"python -m {__package__}",
-        description="Run a stage of the pipeline on the data named in config.toml.",
+    parser = cli.parser(
+        f"python -m {__package__}", "Run a stage of the pipeline on the data named in config.toml."
     )
     parser.add_argument(
         "stage", choices=STAGES, help="what to run ('all' = data, train, evaluate, report)"
     )
-    parser.add_argument("--config", type=Path, default=Path("config.toml"), help="config file")
     parser.add_argument("--input", default="", help="predict: messages (.csv, .jsonl, folder)")
     parser.add_argument("--output", default="", help="predict: where to write the scored CSV")
     args = parser.parse_args(argv)
-    try:
+
+    def command() -> None:
         cfg = load_config(args.config)
-        stages = PIPELINE if args.stage == "all" else (args.stage,)
-        for stage in stages:
+        for stage in cli.expand(args.stage):
             _run(stage, cfg, args)
-    except (PipelineError, ArtefactError, MarkerError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted; nothing half-written was left in place", file=sys.stderr)
-        return 130
-    return 0
+
+    return cli.run(command)
 
 
 def _run(stage: str, cfg: Config, args: argparse.Namespace) -> None:

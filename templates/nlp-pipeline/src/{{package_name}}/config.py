@@ -7,23 +7,20 @@ value stops the run with one line naming the key.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-from .errors import ConfigError
+from .core import config as core
+from .core.config import DEFAULT_CONFIG, ConfigError, Section, validated
 
-DEFAULT_CONFIG = Path("config.toml")
+__all__ = ["DEFAULT_CONFIG", "Config", "ConfigError", "load_config", "parse_config"]
+
 CANDIDATES = ("dummy", "logreg_word", "logreg_word_char", "linear_svm_word_char")
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class DataConfig(_Section):
+class DataConfig(Section):
     path: Path
     text_column: str = "text"
     label_column: str = "label"
@@ -33,7 +30,7 @@ class DataConfig(_Section):
     min_rows_per_class: int = Field(default=20, ge=2)
 
 
-class NormaliseConfig(_Section):
+class NormaliseConfig(Section):
     lowercase: bool = True
     replace_urls: bool = True
     replace_phone_numbers: bool = True
@@ -43,11 +40,11 @@ class NormaliseConfig(_Section):
     number_token: str = "numbertoken"
 
 
-class DeduplicateConfig(_Section):
+class DeduplicateConfig(Section):
     enabled: bool = True
 
 
-class CostConfig(_Section):
+class CostConfig(Section):
     # Two labels: the cost of each kind of error.
     false_positive: float = Field(gt=0)
     false_negative: float = Field(gt=0)
@@ -63,7 +60,7 @@ class CostConfig(_Section):
         return self
 
 
-class DecisionConfig(_Section):
+class DecisionConfig(Section):
     positive_action: str = "flag"
     negative_action: str = "pass"
     false_positive: str = "negative messages wrongly flagged"
@@ -72,7 +69,7 @@ class DecisionConfig(_Section):
     positive_name: str = "positive messages"
 
 
-class TrainingConfig(_Section):
+class TrainingConfig(Section):
     seed: int = 42
     cv_folds: int = Field(default=5, ge=2)
     # Fold splits (seeds) on which the threshold is chosen; their spread is reported.
@@ -87,7 +84,7 @@ class TrainingConfig(_Section):
         return self
 
 
-class EvaluationConfig(_Section):
+class EvaluationConfig(Section):
     bootstrap_samples: int = Field(default=2000, ge=100)
     confidence: float = Field(default=0.95, gt=0, lt=1)
     length_edges: tuple[int, ...] = (40, 120)
@@ -95,27 +92,21 @@ class EvaluationConfig(_Section):
     top_features: int = Field(default=15, ge=1)
 
 
-class AutomationConfig(_Section):
+class AutomationConfig(Section):
     review_cost: float = Field(default=0.2, ge=0)
 
 
-class PredictConfig(_Section):
+class PredictConfig(Section):
     chunk_size: int = Field(default=5000, ge=1)
     workers: int = Field(default=0, ge=0)
 
 
-class ApiConfig(_Section):
+class ApiConfig(Section):
     max_batch: int = Field(default=1000, ge=1)
     max_chars: int = Field(default=5000, ge=1)
 
 
-class Paths(_Section):
-    models_dir: Path = Path("models")
-    reports_dir: Path = Path("reports")
-    processed_dir: Path = Path("data/processed")
-    docs_dir: Path = Path("docs")
-    readme: Path = Path("README.md")
-
+class Paths(core.Paths):
     @property
     def model(self) -> Path:
         return self.models_dir / "model.skops"
@@ -123,10 +114,6 @@ class Paths(_Section):
     @property
     def model_metadata(self) -> Path:
         return self.models_dir / "model.json"
-
-    @property
-    def training_summary(self) -> Path:
-        return self.models_dir / "training.json"
 
     def stage(self, name: str) -> Path:
         """The artefact a data stage writes, e.g. `stage("normalised")`."""
@@ -140,20 +127,8 @@ class Paths(_Section):
     def data_summary(self) -> Path:
         return self.processed_dir / "summary.json"
 
-    @property
-    def split(self) -> Path:
-        return self.processed_dir / "split.json"
 
-    @property
-    def metrics(self) -> Path:
-        return self.reports_dir / "metrics.json"
-
-    @property
-    def figures_dir(self) -> Path:
-        return self.reports_dir / "figures"
-
-
-class Config(_Section):
+class Config(Section):
     data: DataConfig
     normalise: NormaliseConfig = Field(default_factory=NormaliseConfig)
     deduplicate: DeduplicateConfig = Field(default_factory=DeduplicateConfig)
@@ -166,36 +141,12 @@ class Config(_Section):
     api: ApiConfig = Field(default_factory=ApiConfig)
     paths: Paths = Field(default_factory=Paths)
 
-    def rooted(self, root: Path) -> Config:
-        """The same config with every relative path resolved against `root`."""
-        p = self.paths
-        paths = Paths(
-            models_dir=root / p.models_dir,
-            reports_dir=root / p.reports_dir,
-            processed_dir=root / p.processed_dir,
-            docs_dir=root / p.docs_dir,
-            readme=root / p.readme,
-        )
-        data = self.data.model_copy(update={"path": root / self.data.path})
-        return self.model_copy(update={"data": data, "paths": paths})
-
 
 def load_config(path: Path = DEFAULT_CONFIG) -> Config:
     """Read `config.toml`; relative paths in it are taken relative to its folder."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path} not found; run the pipeline from the project folder") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
-    return parse_config(raw).rooted(path.resolve().parent)
+    return core.load(path, parse_config)
 
 
 def parse_config(raw: dict[str, Any]) -> Config:
     """Build a `Config` from parsed TOML, naming the first key at fault."""
-    try:
-        return Config.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "config.toml"
-        raise ConfigError(f"config.toml [{where}]: {first['msg']}") from exc
+    return validated(Config, raw)

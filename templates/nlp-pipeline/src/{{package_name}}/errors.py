@@ -1,12 +1,14 @@
-"""One error tree: every mistake a user can make is one of these, reported in one line."""
+"""One error tree: every mistake a user can make is a `ProjectError` (the family's root,
+`core/errors.py`), reported in one line; these are the pipeline's own."""
+
+from .core.config import ConfigError
+from .core.errors import ProjectError
+
+__all__ = ["ConfigError", "DataError", "PipelineError", "ProjectError", "StageOrderError"]
 
 
-class PipelineError(RuntimeError):
+class PipelineError(ProjectError, RuntimeError):
     """A stage cannot go on; the message says what is wrong and what to do."""
-
-
-class ConfigError(PipelineError):
-    """`config.toml` is missing a key or holds a value the pipeline cannot use."""
 
 
 class DataError(PipelineError):

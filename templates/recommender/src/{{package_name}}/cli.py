@@ -9,33 +9,25 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from .bundle import BundleError
-from .config import Config, ConfigError, load_config
-from .core.markers import MarkerError
+from .config import Config, load_config
+from .core import cli
 from .data import DataValidationError
 from .movielens import DownloadError
 from .split import SplitError
 
 STAGES = ("data", "train", "evaluate", "report", "all", "bench")
-USER_ERRORS = (
-    ConfigError, DataValidationError, SplitError, BundleError, MarkerError, DownloadError,
-)  # fmt: skip
+# The project's own errors a user can fix (the family's `ProjectError`s are translated too).
+USER_ERRORS = (DataValidationError, SplitError, BundleError, DownloadError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog=f"python -m {__package__}",
-        description="Run a stage of the pipeline on the data named in config.toml, or ask "
+    parser = cli.parser(
+        f"python -m {__package__}",
+        "Run a stage of the pipeline on the data named in config.toml, or ask "
         "the trained model for recommendations.",
         epilog="examples: all | recommend --user 1 --k 10 | similar --item 1002",
-    )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        default=Path("config.toml"),
-        help="config file (default: config.toml)",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for stage in STAGES:
@@ -53,24 +45,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     sim.add_argument("--item", required=True, help="an item ID from the data")
     sim.add_argument("--k", type=int, default=None, help="how many (default from config.toml)")
     args = parser.parse_args(argv)
-    try:
+
+    def command() -> int:
         if args.command == "data-movielens":
             return _movielens(args)
         cfg = load_config(args.config)
         if args.command in ("recommend", "similar"):
             return _serve_once(cfg, args)
-        stages = (
-            ("data", "train", "evaluate", "report") if args.command == "all" else (args.command,)
-        )
-        for stage in stages:
+        for stage in cli.expand(args.command):
             _run(stage, cfg)
-    except USER_ERRORS as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    return 0
+        return 0
+
+    return cli.run(command, also=USER_ERRORS)
 
 
 def _movielens(args: argparse.Namespace) -> int:

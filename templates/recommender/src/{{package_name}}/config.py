@@ -8,26 +8,20 @@ one line that names the key at fault.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
-DEFAULT_CONFIG = Path("config.toml")
-MODEL_NAMES = ("most_popular", "item_knn", "ease")
+from .core import config as core
+from .core.config import DEFAULT_CONFIG, ConfigError, Section, validated
+
 RANKING_METRICS = ("precision", "recall", "ndcg", "map", "hit_rate", "mrr")
 
-
-class ConfigError(ValueError):
-    """`config.toml` is missing a key or holds a value the pipeline cannot use."""
+__all__ = ["DEFAULT_CONFIG", "Config", "ConfigError", "load_config", "parse_config"]
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class DataConfig(_Section):
+class DataConfig(Section):
     path: Path
     user_column: str = Field(min_length=1)
     item_column: str = Field(min_length=1)
@@ -37,21 +31,26 @@ class DataConfig(_Section):
     time_counts_back: bool = False
 
 
-class SplitConfig(_Section):
+class SplitConfig(Section):
     test_fraction: float = Field(default=0.25, gt=0, lt=1)
     validation_fraction: float = Field(default=0.25, gt=0, lt=1)
 
 
-class TrainingConfig(_Section):
+class TrainingConfig(Section):
     seed: int = 42
     fit_on: Literal["all", "positive"] = "all"
-    candidates: tuple[Literal["most_popular", "item_knn", "ease"], ...] = (
+    candidates: tuple[Literal["most_popular", "item_knn", "ease", "als"], ...] = (
         "most_popular",
         "item_knn",
         "ease",
+        "als",
     )
     item_knn_neighbours: tuple[int, ...] = (20, 50, 100, 200, 400)
     ease_l2: tuple[float, ...] = (10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0)
+    als_factors: tuple[int, ...] = (32, 64, 128)
+    als_regularization: tuple[float, ...] = (1.0,)
+    als_alpha: tuple[float, ...] = (10.0, 20.0, 50.0)
+    als_iterations: int = Field(default=15, ge=1)
     selection_metric: str = "ndcg@10"
 
     @field_validator("candidates")
@@ -68,11 +67,18 @@ class TrainingConfig(_Section):
             raise ValueError("give one or more neighbour counts, each at least 1")
         return value
 
-    @field_validator("ease_l2")
+    @field_validator("ease_l2", "als_regularization", "als_alpha")
     @classmethod
-    def _positive_l2(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+    def _positive_values(cls, value: tuple[float, ...]) -> tuple[float, ...]:
         if not value or min(value) <= 0:
-            raise ValueError("give one or more regularisation strengths, each above 0")
+            raise ValueError("give one or more values, each above 0")
+        return value
+
+    @field_validator("als_factors")
+    @classmethod
+    def _positive_factors(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if not value or min(value) < 1:
+            raise ValueError("give one or more factor counts, each at least 1")
         return value
 
     @field_validator("selection_metric")
@@ -89,11 +95,11 @@ class TrainingConfig(_Section):
         return name, int(k)
 
 
-class DecisionConfig(_Section):
+class DecisionConfig(Section):
     accuracy_tolerance: float = Field(default=0.05, ge=0, lt=1)
 
 
-class EvaluationConfig(_Section):
+class EvaluationConfig(Section):
     k: tuple[int, ...] = (5, 10, 20)
     bootstrap_samples: int = Field(default=2000, ge=100)
     confidence: float = Field(default=0.95, gt=0, lt=1)
@@ -111,48 +117,26 @@ class EvaluationConfig(_Section):
         return max(self.k)
 
 
-class WordingConfig(_Section):
+class WordingConfig(Section):
     user: str = "user"
     users: str = "users"
     item: str = "item"
     items: str = "items"
 
 
-class ApiConfig(_Section):
+class ApiConfig(Section):
     default_k: int = Field(default=10, ge=1)
     max_k: int = Field(default=100, ge=1)
 
 
-class Paths(_Section):
-    models_dir: Path = Path("models")
-    reports_dir: Path = Path("reports")
-    processed_dir: Path = Path("data/processed")
-    docs_dir: Path = Path("docs")
-    readme: Path = Path("README.md")
-
-    @property
-    def split(self) -> Path:
-        return self.processed_dir / "split.json"
-
+class Paths(core.Paths):
     @property
     def split_parts(self) -> Path:
         return self.processed_dir / "split_parts.npy"
 
     @property
-    def training_summary(self) -> Path:
-        return self.models_dir / "training.json"
-
-    @property
-    def metrics(self) -> Path:
-        return self.reports_dir / "metrics.json"
-
-    @property
     def bench_results(self) -> Path:
         return self.reports_dir / "bench.json"
-
-    @property
-    def figures_dir(self) -> Path:
-        return self.reports_dir / "figures"
 
     def model(self, name: str) -> Path:
         return self.models_dir / f"{name}.npz"
@@ -161,7 +145,7 @@ class Paths(_Section):
         return self.models_dir / f"{name}.json"
 
 
-class Config(_Section):
+class Config(Section):
     data: DataConfig
     split: SplitConfig = Field(default_factory=SplitConfig)
     training: TrainingConfig = Field(default_factory=TrainingConfig)
@@ -171,41 +155,15 @@ class Config(_Section):
     api: ApiConfig = Field(default_factory=ApiConfig)
     paths: Paths = Field(default_factory=Paths)
 
-    def rooted(self, root: Path) -> Config:
-        """The same config with every relative path resolved against `root`."""
-        p = self.paths
-        paths = Paths(
-            models_dir=root / p.models_dir,
-            reports_dir=root / p.reports_dir,
-            processed_dir=root / p.processed_dir,
-            docs_dir=root / p.docs_dir,
-            readme=root / p.readme,
-        )
-        data = self.data.model_copy(update={"path": root / self.data.path})
-        return self.model_copy(update={"data": data, "paths": paths})
-
 
 def load_config(path: Path = DEFAULT_CONFIG) -> Config:
     """Read `config.toml`; relative paths in it are taken relative to its folder."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path} not found; run the pipeline from the project folder") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
-    return parse_config(raw).rooted(path.resolve().parent)
+    return core.load(path, parse_config)
 
 
 def parse_config(raw: dict[str, object]) -> Config:
     """Build a `Config` from parsed TOML, naming the first key at fault on error."""
-    try:
-        cfg = Config.model_validate(raw)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        where = [str(part) for part in error["loc"] if not isinstance(part, int)]
-        section = f"[{where[0]}]" if where else "config.toml"
-        key = f" {'.'.join(where[1:])}" if len(where) > 1 else ""
-        raise ConfigError(f"{section}{key}: {error['msg']}") from exc
+    cfg = validated(Config, raw)
     if cfg.api.default_k > cfg.api.max_k:
         raise ConfigError("[api] default_k must not exceed max_k")
     if cfg.training.selection[1] > cfg.evaluation.k_max:

@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import Request
-
 from ..artefact import LoadedModel
-from ..core.service import served_model
+from ..core.service import model_getter
 from ..data import FeatureSchema
 from ..fastpath import FastScorer, Scored
 from .schemas import ModelInfo
@@ -73,8 +71,6 @@ def is_calibrated(metadata: dict[str, Any]) -> bool:
     return metadata.get("calibrated") is True
 
 
-def get_model(request: Request) -> ServingModel:
-    """The served model (a 503 until it is loaded); called directly, not via `Depends`,
-    to keep the dependency machinery off the hot path."""
-    model: ServingModel = served_model(request)
-    return model
+# The served model (a 503 until it is loaded); routes call it directly, not via
+# `Depends`, to keep the dependency machinery off the hot path.
+get_model = model_getter(ServingModel)

@@ -7,14 +7,12 @@ verified and loaded in the lifespan, and a failed check stops the service from s
 
 from __future__ import annotations
 
-import json
-
 from fastapi import FastAPI
 
-from ..artefact import ArtefactError, load_model
+from ..artefact import load_model
 from ..config import Config, load_config
-from ..core.demo import DecisionControl, demo_router
-from ..core.service import create_service
+from ..core.demo import demo_router
+from ..core.service import artefact_loader, create_service, decision_control, read_metadata
 from ..data import FeatureSchema
 from .deps import ServingModel, is_calibrated
 from .example import example_case
@@ -27,12 +25,7 @@ def create_app(settings: Settings | None = None, cfg: Config | None = None) -> F
     """The app; `cfg` (default: read from `settings.config_path`) says where the data
     and its split are, for the example case the schema and the demo page show."""
     settings = settings or get_settings()
-    try:
-        metadata = json.loads(settings.metadata_path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ArtefactError(
-            f"{settings.metadata_path} not found; train a model first with `make train`"
-        ) from exc
+    metadata = read_metadata(settings.metadata_path)
     cfg = cfg or load_config(settings.config_path)
     schema = FeatureSchema.from_dict(metadata["feature_schema"])
     example = example_case(cfg, schema)
@@ -40,12 +33,6 @@ def create_app(settings: Settings | None = None, cfg: Config | None = None) -> F
     batch = batch_model(record, cfg.api.max_batch)
     positive = str(metadata["classes"]["positive"])
     calibrated = is_calibrated(metadata)
-
-    def load() -> ServingModel:
-        loaded = load_model(settings.model_path, settings.metadata_path, settings.expected_sha256)
-        return ServingModel.from_loaded(loaded)
-
-    costs = metadata["costs"]
     where = (
         f"line {example.line} of {metadata['data_file']}, from the held-out test rows"
         if example.held_out
@@ -57,15 +44,10 @@ def create_app(settings: Settings | None = None, cfg: Config | None = None) -> F
         predict_path="/predict",
         title=f"{positive!r} classifier: try a case",
         intro=f"Prefilled with {where}. Change any field and score it again.",
-        decision=DecisionControl(
-            threshold=float(metadata["threshold"]),
-            cost_ratio=float(costs["false_negative"]) / float(costs["false_positive"]),
+        decision=decision_control(
+            metadata,
             score_field="score",
             score_label=f"Probability of {positive!r}" if calibrated else f"Score for {positive!r}",
-            flagged_field="flagged",
-            decision_field="decision",
-            positive_action=str(metadata["actions"]["positive"]),
-            negative_action=str(metadata["actions"]["negative"]),
             reasons_field="reasons",
             reasons_label=f"Main reasons toward {metadata['actions']['positive']!r}",
         ),
@@ -74,7 +56,7 @@ def create_app(settings: Settings | None = None, cfg: Config | None = None) -> F
         title=f"{positive!r} classifier",
         summary="Cost-aware decisions, with reasons, from the model this project trained.",
         version=str(metadata["model_version"]),
-        load=load,
+        load=artefact_loader(settings, load_model, ServingModel.from_loaded),
         info_model=ModelInfo,
         max_body_bytes=settings.max_body_bytes,
         routers=[build_router(record, batch, cfg.api.max_batch), demo],

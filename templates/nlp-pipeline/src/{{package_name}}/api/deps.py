@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from .. import multiclass as mc
 from ..artefact import LoadedModel
 from ..config import NormaliseConfig
-from ..core.service import served_model
+from ..core.service import model_getter
 from ..decision import log_odds_distance
 from ..fastpath import FastMulticlassScorer, FastTextScorer
 from ..normalise import normalise
@@ -112,10 +112,11 @@ class ServingModel:
         }
 
 
+_served = model_getter(ServingModel)
+
+
 async def get_model(request: Request) -> ServingModel:  # async: no thread hop per request
-    model = served_model(request)
-    assert isinstance(model, ServingModel)
-    return model
+    return _served(request)
 
 
 ModelDep = Annotated[ServingModel, Depends(get_model)]

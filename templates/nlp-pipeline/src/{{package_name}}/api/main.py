@@ -7,14 +7,15 @@ lifespan, and a failed check stops the service from starting.
 
 from __future__ import annotations
 
-import json
+from dataclasses import replace
+from typing import Any
 
 from fastapi import FastAPI
 
-from ..artefact import ArtefactError, load_model
+from ..artefact import load_model
 from ..config import load_config
 from ..core.demo import DecisionControl, demo_router
-from ..core.service import create_service
+from ..core.service import artefact_loader, create_service, decision_control, read_metadata
 from .deps import ServingModel
 from .routes import build_router
 from .schemas import ModelInfo, batch_model, message_model
@@ -25,24 +26,35 @@ EXAMPLE = "WINNER!! You have been selected for a £900 prize. Call 09061701461 t
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    try:
-        metadata = json.loads(settings.metadata_path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ArtefactError(
-            f"{settings.metadata_path} not found; train a model first with `make train`"
-        ) from exc
+    metadata = read_metadata(settings.metadata_path)
     cfg = load_config(settings.config_path)
     message = message_model(cfg.api.max_chars)
     batch = batch_model(cfg.api.max_chars, cfg.api.max_batch)
+    title, intro, decision = _page(metadata)
+    demo = demo_router(
+        request_model=message,
+        example={"text": EXAMPLE},
+        predict_path="/classify",
+        title=f"{title}: try a message",
+        intro=intro,
+        decision=decision,
+    )
+    return create_service(
+        title=title,
+        summary="Cost-aware decisions on text messages, with the tokens behind each.",
+        version=str(metadata["model_version"]),
+        load=artefact_loader(settings, load_model, ServingModel.from_loaded),
+        info_model=ModelInfo,
+        max_body_bytes=settings.max_body_bytes,
+        routers=[build_router(message, batch, cfg.api.max_batch), demo],
+    )
+
+
+def _page(metadata: dict[str, Any]) -> tuple[str, str, DecisionControl]:
+    """Title, introduction and decision control of the demo page: a threshold with its
+    cost-ratio slider for two labels; the cost-matrix decision, no slider, for more."""
     positive = str(metadata["classes"]["positive"])
-    multiclass = metadata.get("task", "binary") == "multiclass"
-
-    def load() -> ServingModel:
-        loaded = load_model(settings.model_path, settings.metadata_path, settings.expected_sha256)
-        return ServingModel.from_loaded(loaded)
-
-    if multiclass:
-        title = f"Text classifier ({len(metadata['labels'])} labels)"
+    if metadata.get("task", "binary") == "multiclass":
         decision = DecisionControl(
             threshold=None,
             cost_ratio=None,
@@ -62,41 +74,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "cost under the cost matrix; the list shows the terms that pushed it up (+) or "
             "down (-)."
         )
-    else:
-        costs = metadata["costs"]
-        title = f"{positive!r} filter"
-        decision = DecisionControl(
-            threshold=float(metadata["threshold"]),
-            cost_ratio=float(costs["false_negative"]) / float(costs["false_positive"]),
+        return f"Text classifier ({len(metadata['labels'])} labels)", intro, decision
+    decision = replace(
+        decision_control(
+            metadata,
             score_field="probability",
             score_label=f"Probability of {positive!r}",
-            flagged_field="flagged",
-            decision_field="decision",
-            positive_action=str(metadata["actions"]["positive"]),
-            negative_action=str(metadata["actions"]["negative"]),
             reasons_field="tokens",
             reasons_label="Terms that drove the score",
-            reasons_note=f"In brackets: each term's part of the log-odds of {positive!r} "
-            "(+ pushes towards flagging, - away from it).",
-        )
-        intro = (
-            "Paste a message and classify it; the list shows the terms that pushed the "
-            "score up (+) or down (-)."
-        )
-    demo = demo_router(
-        request_model=message,
-        example={"text": EXAMPLE},
-        predict_path="/classify",
-        title=f"{title}: try a message",
-        intro=intro,
-        decision=decision,
+        ),
+        reasons_note=f"In brackets: each term's part of the log-odds of {positive!r} "
+        "(+ pushes towards flagging, - away from it).",
     )
-    return create_service(
-        title=title,
-        summary="Cost-aware decisions on text messages, with the tokens behind each.",
-        version=str(metadata["model_version"]),
-        load=load,
-        info_model=ModelInfo,
-        max_body_bytes=settings.max_body_bytes,
-        routers=[build_router(message, batch, cfg.api.max_batch), demo],
+    intro = (
+        "Paste a message and classify it; the list shows the terms that pushed the "
+        "score up (+) or down (-)."
     )
+    return f"{positive!r} filter", intro, decision

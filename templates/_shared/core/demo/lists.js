@@ -1,5 +1,6 @@
-// The recommender demo: a user's history beside two models' lists, fetched from the
-// project's own API. Plain DOM, no libraries, no build step.
+// The ranked-lists view: a subject's history beside the lists of two rankers, fetched
+// from the project's own API at the paths the page's config names. Plain DOM, no
+// libraries, no build step.
 "use strict";
 
 const byId = (id) => document.getElementById(id);
@@ -50,27 +51,30 @@ function markShared() {
   }
 }
 
+function fillPath(template, values) {
+  return template.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(values[name]));
+}
+
 async function show(event) {
   if (event) event.preventDefault();
   const user = byId("user").value.trim();
   if (!user) {
-    setStatus("Give a user ID, or pick one of the examples.", "error");
+    setStatus(config.labels.missing, "error");
     return;
   }
   const k = byId("k").value || config.default_k;
   const models = [byId("model-a").value, byId("model-b").value];
   setStatus("Asking the API…", "loading");
   try {
-    const id = encodeURIComponent(user);
     const [history, a, b] = await Promise.all([
-      getJson(`/users/${id}/history`),
-      ...models.map((m) => getJson(`/recommendations/${id}?k=${k}&model=${m}`)),
+      getJson(fillPath(config.history_path, { id: user })),
+      ...models.map((m) => getJson(fillPath(config.list_path, { id: user, k: k, model: m }))),
     ]);
     byId("history-title").textContent =
       `${config.labels.history} (${history.items.length})`;
     fill("history", history.items.map((item_id) => ({ item_id })));
-    byId("a-title").textContent = config.labels.models[a.model];
-    byId("b-title").textContent = config.labels.models[b.model];
+    byId("a-title").textContent = config.labels.rankers[a.model];
+    byId("b-title").textContent = config.labels.rankers[b.model];
     fill("list-a", a.items);
     fill("list-b", b.items);
     markShared();
@@ -95,12 +99,13 @@ async function start() {
   byId("title").textContent = config.title;
   byId("intro").textContent = config.intro;
   document.title = config.title;
-  for (const user of config.example_users) byId("examples").append(option(user, user));
-  for (const [select, chosen] of [["model-a", config.served_model], ["model-b", config.baseline]]) {
-    for (const name of config.candidates) byId(select).append(option(name, config.labels.models[name]));
+  byId("subject-label").textContent = config.labels.subject;
+  for (const subject of config.examples) byId("examples").append(option(subject, subject));
+  for (const [select, chosen] of [["model-a", config.left], ["model-b", config.right]]) {
+    for (const name of config.rankers) byId(select).append(option(name, config.labels.rankers[name]));
     byId(select).value = chosen;
   }
-  byId("user").value = config.example_users[0];
+  byId("user").value = config.examples[0];
   byId("k").value = config.default_k;
   byId("k").max = config.max_k;
   byId("pick").addEventListener("submit", show);
