@@ -1,6 +1,7 @@
-"""nlp-pipeline on the user's own file with three labels: generated, installed and run
-end to end, it decides by least expected cost under the cost matrix and documents the
-per-label results; batch inference writes the cost-matrix decision per row."""
+"""nlp-pipeline on the user's own file with three labels (`new --dataset`): generated,
+installed and run end to end, it decides by least expected cost under the cost matrix
+and documents the per-label results; batch inference writes the cost-matrix decision
+per row."""
 
 import csv
 import json
@@ -90,15 +91,17 @@ def verb(project: Path, name: str, env: dict[str, str], timeout: float) -> str:
 
 
 def test_nlp_pipeline_runs_on_three_labels_with_a_cost_matrix(workdir: Path) -> None:
+    source = workdir / "tickets.csv"
+    write_three_labels(source)
     created = run_module(
         "new", "nlp-pipeline", "tickets", "-y",
-        "--data", "dataset_path=data/tickets.csv",
+        "--dataset", str(source),
         "--data", "positive_class=spam",
         cwd=workdir,
     )  # fmt: skip
     assert created.returncode == 0, created.stderr
     project = workdir / "tickets"
-    write_three_labels(project / "data" / "tickets.csv")
+    assert (project / "data" / "tickets.csv").read_bytes() == source.read_bytes()
     config = project / "config.toml"
     text = config.read_text(encoding="utf-8")
     assert "[costs.matrix]\n" in text
@@ -121,7 +124,7 @@ def test_nlp_pipeline_runs_on_three_labels_with_a_cost_matrix(workdir: Path) -> 
     assert "| label | precision" in readme
 
     scored = project / "scored.csv"
-    env_predict = env | {"INPUT": "data/tickets.csv", "OUTPUT": str(scored)}
+    env_predict = env | {"INPUT": str(source), "OUTPUT": str(scored)}
     verb(project, "predict", env_predict, timeout=300)
     with scored.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
