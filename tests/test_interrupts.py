@@ -206,6 +206,7 @@ def spawn(workdir: Path, *args: str) -> pexpect.spawn:
 def test_ctrl_c_at_the_first_question_is_one_line_and_130(workdir: Path) -> None:
     child = spawn(workdir, "recommender")
     child.expect(r"project_name \[Lecture Recommender\]: ")
+    time.sleep(0.3)  # as a user would: after the prompt has finished drawing
     child.sendintr()
     child.expect(pexpect.EOF)
     child.close()
