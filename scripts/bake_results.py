@@ -1,8 +1,9 @@
-"""Bake a template's demo results into the template, from a real run.
+"""Bake templates' demo results into the templates, from a real run.
 
-    python scripts/bake_results.py TEMPLATE_ID [--verify] [--keep]
+    python scripts/bake_results.py [TEMPLATE_ID ...] [--verify] [--keep]
 
-e.g. `classification-api` or `recommender`.
+e.g. `classification-api` or `recommender`; without an ID, every template, one after the
+other (`python3 scripts/dev.py bake [TEMPLATE_ID]` runs this with `--verify`).
 
 portfoliokit itself runs no ML: a project generated with default answers shows results
 because they were produced here, by the generated project's own pipeline. This script
@@ -21,7 +22,8 @@ because they were produced here, by the generated project's own pipeline. This s
 
 With `--verify` it then does what portfoliokit's end-to-end test does: render afresh,
 commit, run its `install` and `all` verbs, and require `git diff --exit-code` to be
-clean.
+clean. A template whose bake fails at any step is put back as it was, so a failed bake
+never leaves half-baked results (or empty result blocks) behind.
 Only the standard library and copier are used.
 """
 
@@ -32,6 +34,7 @@ import filecmp
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -148,6 +151,11 @@ def copy_reports(project: Path, template: Path) -> None:
 def splice_docs(project: Path, template: Path) -> None:
     for template_file, rendered in baked_docs(template).items():
         block = extract_block((project / rendered).read_text(encoding="utf-8"), str(rendered))
+        if not block:
+            raise BakeError(
+                f"the run left the results block of {rendered} empty: no verb the bake runs "
+                "(install, all, bench) writes it"
+            )
         if "{% endraw %}" in block:
             raise BakeError(f"the results block of {rendered} contains a raw-block terminator")
         text = template_file.read_text(encoding="utf-8")
@@ -215,10 +223,41 @@ def verify(template_id: str, workdir: Path) -> None:
     print("  verified: a fresh project's `all` verb leaves README, reports and docs unchanged")
 
 
+def template_ids() -> list[str]:
+    """Every template folder: the ones with a pyproject.toml.jinja."""
+    return sorted(p.parent.name for p in TEMPLATES.glob("*/pyproject.toml.jinja"))
+
+
+class Snapshot:
+    """The files a bake writes into one template, to put back if the bake fails."""
+
+    def __init__(self, template: Path) -> None:
+        self.template = template
+        self.files: dict[Path, bytes] = {}
+        for path in [*baked_docs(template), template / "uv.lock.jinja"]:
+            if path.is_file():
+                self.files[path] = path.read_bytes()
+        reports = template / REPORTS_DIR
+        self.reports = {p: p.read_bytes() for p in reports.rglob("*") if p.is_file()}
+
+    def restore(self) -> None:
+        for path, content in self.files.items():
+            path.write_bytes(content)
+        reports = self.template / REPORTS_DIR
+        if reports.exists():
+            shutil.rmtree(reports)
+        for path, content in self.reports.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "template_id", help="template folder under templates/, e.g. classification-api"
+        "template_ids",
+        nargs="*",
+        metavar="TEMPLATE_ID",
+        help="template folders under templates/, e.g. classification-api (default: all)",
     )
     parser.add_argument(
         "--verify", action="store_true", help="also run the end-to-end reproduction check"
@@ -227,38 +266,71 @@ def main(argv: list[str] | None = None) -> int:
         "--keep", action="store_true", help="keep the temporary folder for inspection"
     )
     args = parser.parse_args(argv)
-    template = TEMPLATES / args.template_id
-    if not template.is_dir():
-        print(f"error: no template {args.template_id!r} under {TEMPLATES}", file=sys.stderr)
+    known = template_ids()
+    wanted = args.template_ids or known
+    unknown = [t for t in wanted if t not in known]
+    if unknown:
+        print(
+            f"error: no template {unknown[0]!r} under templates/; the templates are "
+            f"{', '.join(known)}",
+            file=sys.stderr,
+        )
         return 2
+    # SIGTERM as Ctrl-C: the template being baked is put back before the bake stops.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        for template_id in wanted:
+            print(f"== {template_id}", flush=True)
+            if code := bake(template_id, verify_after=args.verify, keep=args.keep):
+                return code
+    except KeyboardInterrupt:
+        print("interrupted: the template being baked is left as it was", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def bake(template_id: str, verify_after: bool, keep: bool) -> int:
+    """Bake one template; on any failure put its files back and return non-zero."""
     import template_locks  # here: it imports this module's render()
 
+    template = TEMPLATES / template_id
+    try:
+        snapshot = Snapshot(template)
+    except BakeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    workdir = Path(tempfile.mkdtemp(prefix="bake-"))
     try:
         stored = template / template_locks.LOCK_TEMPLATE
         before = stored.read_bytes() if stored.exists() else b""
-        after = template_locks.lock_template(args.template_id).read_bytes()
-    except (OSError, template_locks.LockError) as exc:
-        print(f"error: cannot lock {args.template_id}: {exc}", file=sys.stderr)
-        return 1
-    print(f"lock: {'updated' if after != before else 'unchanged'}")
-    workdir = Path(tempfile.mkdtemp(prefix="bake-"))
-    try:
+        after = template_locks.lock_template(template_id).read_bytes()
+        print(f"lock: {'updated' if after != before else 'unchanged'}")
         project = workdir / "project"
-        print(f"rendering {args.template_id} with default answers")
-        render(args.template_id, project)
+        print(f"rendering {template_id} with default answers")
+        render(template_id, project)
         run_verbs(project, "install", "all", "bench")
         copy_reports(project, template)
         splice_docs(project, template)
         check_no_leaks(template, [str(workdir), str(Path.home()), str(project / ".venv"), "/tmp/"])
-        check_rerender(args.template_id, project, workdir)
+        check_rerender(template_id, project, workdir)
         print("baked: the template renders exactly what the run produced")
-        if args.verify:
-            verify(args.template_id, workdir)
-    except BakeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        if verify_after:
+            verify(template_id, workdir)
+    except (BakeError, OSError, template_locks.LockError) as exc:
+        snapshot.restore()
+        print(f"error: {template_id}: {exc} (the template is left as it was)", file=sys.stderr)
         return 1
+    except BaseException:  # Ctrl-C or SIGTERM mid-bake: nothing half-baked either
+        snapshot.restore()
+        raise
     finally:
-        if args.keep:
+        if keep:
             print(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)

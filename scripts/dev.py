@@ -3,6 +3,7 @@
     python3 scripts/dev.py demo    # generate the classification-api demo and run it end to end
     python3 scripts/dev.py test    # lint, type-check and run the whole test suite
     python3 scripts/dev.py test -m "not slow"   # ARGS go to the verb's last command
+    python3 scripts/dev.py bake recommender     # bake one template (default: all)
 
 `make VERB` runs the same. Every verb first makes sure that .venv holds portfoliokit with
 its test extra at the versions in uv.lock, and re-installs when pyproject.toml or uv.lock
@@ -43,7 +44,22 @@ VERBS: dict[str, tuple[str, list[list[str]]]] = {
             [PY, "-m", "ruff", "check", *CHECKED],
             [PY, "-m", "ruff", "format", "--check", *CHECKED],
             [PY, "-m", "mypy"],
-            [PY, "-m", "pytest"],
+            # On every core (at most four). tests/conftest.py puts the slow tests first and
+            # a chunk of one hands them out one at a time, so they run side by side while
+            # the quick ones fill the gaps. `-n 0` after the verb runs it in one process.
+            [
+                PY,
+                "-m",
+                "pytest",
+                "-n",
+                "auto",
+                "--maxprocesses",
+                "4",
+                "--dist",
+                "load",
+                "--maxschedchunk",
+                "1",
+            ],
         ],
     ),
     "bench": (
@@ -55,8 +71,8 @@ VERBS: dict[str, tuple[str, list[list[str]]]] = {
         [[PY, "scripts/template_locks.py"]],
     ),
     "bake": (
-        "Re-run classification-api's pipeline, ship its results in the template, verify",
-        [[PY, "scripts/bake_results.py", "classification-api", "--verify"]],
+        "Re-run every template's pipeline (or the one named), ship its results, verify",
+        [[PY, "scripts/bake_results.py", "--verify"]],
     ),
 }
 

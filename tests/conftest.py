@@ -19,6 +19,13 @@ AUTHOR_EMAIL = "ada.tester@example.org"
 MACHINE_USER = "pk-machine-user"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests first, in their collected order: run on several workers
+    (scripts/dev.py test), each minutes-long test starts while the quick ones fill the
+    gaps, instead of the longest ones starting last and running alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test sees its own git config with a known identity and a fake home.

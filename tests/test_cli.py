@@ -1,6 +1,7 @@
 """The command line: help, version, list, and one clear line for every user mistake."""
 
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,8 @@ import git
 import pytest
 
 from portfoliokit import __version__
+from portfoliokit.answers import parse_pairs
+from portfoliokit.catalogue import check_answer_keys
 
 from .conftest import AUTHOR_EMAIL, AUTHOR_NAME, TEMPLATE_IDS, run_cli, run_module, snapshot
 
@@ -203,3 +206,30 @@ def test_without_terminal_a_child_process_fails_fast_instead_of_hanging(workdir:
     completed = run_module("new", "recommender", cwd=workdir, timeout=60)
     assert completed.returncode != 0
     _assert_one_line_error(completed.stdout, completed.stderr, "no terminal to ask questions on")
+
+
+def quick_start_commands() -> list[list[str]]:
+    """Each `portfoliokit ...` command of the README's quick start, as a shell splits it."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Quick start\n", 1)[1].split("\n## ", 1)[0]
+    commands = []
+    for block in re.findall(r"```bash\n(.*?)```", section, re.DOTALL):
+        for line in block.replace("\\\n", " ").splitlines():
+            for command in line.split("&&"):
+                words = shlex.split(command, comments=True)
+                if words[:1] == ["portfoliokit"]:
+                    commands.append(words[1:])
+    return commands
+
+
+def test_the_quick_start_shows_the_lifecycle_with_options_that_exist() -> None:
+    commands = quick_start_commands()
+    assert [c[0] for c in commands] == ["list", "new", "check", "publish", "update"]
+    assert "--dataset" in commands[1]
+    for command in commands:
+        # --help is handled after the whole line is parsed: an unknown option fails first.
+        result = run_cli(*command, "--help")
+        assert result.exit_code == 0, (command, result.output)
+    new = commands[1]
+    pairs = [new[i + 1] for i, word in enumerate(new) if word == "--data"]
+    check_answer_keys(new[1], parse_pairs(pairs))  # each answer is one the template asks

@@ -8,6 +8,8 @@ import pexpect
 import pytest
 import yaml
 
+from .datasets import churn
+
 DOWN = "\x1b[B"
 KILL_LINE = "\x15"  # Ctrl-U: clear the pre-filled default
 
@@ -75,3 +77,34 @@ def test_defaults_flag_asks_nothing_on_a_terminal(workdir: Path, flag: str) -> N
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_with_a_dataset_the_column_questions_offer_its_columns(workdir: Path) -> None:
+    churn(workdir.parent / "churn.csv")
+    child = spawn(workdir, "classification-api", "--dataset", str(workdir.parent / "churn.csv"))
+    child.expect(r"project_name \[Churn API\]: ")  # named after the file
+    child.sendline("")
+    columns = "customer_ref, tenure_months, plan, region, monthly_charges, churned"
+    child.expect(f"Choose one of: {columns}\r\n")
+    child.expect("target_column: ")  # no default: the demo's credit_risk is not in the file
+    child.sendline("credit_risk")
+    child.expect("Error: choose one of")  # only the file's columns are taken
+    child.sendline("churned")
+    child.expect(f"Choose one or more, separated by commas, from: {columns} \\(or nothing")
+    child.sendline("region,plan")
+    child.expect("Choose one of: no, yes\r\n")  # the target's values, read from the file
+    child.expect("positive_class: ")
+    child.sendline("yes")
+    # Copier's own questions, by their help text: take the defaults.
+    for own in ("One sentence on the problem", "Your name", "Your e-mail", "Licence of your",
+                "Cost of one false positive", "Cost of one false negative"):  # fmt: skip
+        answer(child, own, "\r")
+    child.expect("Created churn-api from classification-api")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    answers = yaml.safe_load((workdir / "churn-api" / ".copier-answers.yml").read_text())
+    assert answers["target_column"] == "churned"
+    assert answers["subgroup_columns"] == "region,plan"
+    assert answers["positive_class"] == "yes"
+    assert answers["dataset_path"] == "data/churn.csv"

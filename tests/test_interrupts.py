@@ -21,6 +21,7 @@ import pytest
 from portfoliokit import staging
 
 from .conftest import snapshot
+from .datasets import churn
 
 # Runs the CLI after arranging for `SIGNAL` to be sent to this very process at `POINT`.
 RUNNER = textwrap.dedent(
@@ -60,6 +61,16 @@ RUNNER = textwrap.dedent(
             original_move(staging, destination)
             fire()  # after the rename, inside the held step
         project._move_into_place = move
+    elif point == "copy":
+        from portfoliokit import dataset_file
+        original_write = dataset_file._write_chunk
+        def write_chunk(handle, chunk):
+            original_write(handle, chunk)
+            seen.append(1)
+            if len(seen) == count:
+                handle.flush()  # part of the file is on disk when the signal comes
+                fire()
+        dataset_file._write_chunk = write_chunk
     elif point == "checks":
         original_identity = gitops.require_identity
         def require_identity():
@@ -115,6 +126,22 @@ def test_signal_at_a_chosen_point_leaves_nothing(
     (workdir / "keep.txt").write_text("mine")
     before = snapshot(workdir)
     completed = run_with_signal(workdir, point, count, signum, "new", "recommender", "-y")
+    assert_one_line_and_nothing_left(completed, workdir, before, 128 + signum)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_signal_during_the_copy_of_the_users_data_leaves_nothing(
+    workdir: Path, signum: int
+) -> None:
+    """The copy of a --dataset file is cut after its first megabyte of three."""
+    churn(workdir / "churn.csv", rows=90_000)
+    assert (workdir / "churn.csv").stat().st_size > 2 * 1024 * 1024
+    before = snapshot(workdir)
+    answers = ["--data", "target_column=churned", "--data", "positive_class=yes"]
+    args = ["new", "classification-api", "-y", "--dataset", "churn.csv", *answers]
+    completed = run_with_signal(
+        workdir, "copy", 1, signum, *args, "--data", "subgroup_columns=region"
+    )
     assert_one_line_and_nothing_left(completed, workdir, before, 128 + signum)
 
 

@@ -124,7 +124,8 @@ def questions_for(template_id: str) -> tuple[Question, ...]:
                 help=" ".join(help_text.render(template_id=template_id).split()),
                 default=spec.get("default"),
                 choices=tuple(str(choice) for choice in spec.get("choices", ())),
-                asked=bool(when) and name not in TOOL_ANSWERS,
+                # `ask: false`: recorded, but set by portfoliokit (e.g. from --dataset).
+                asked=bool(when) and name not in TOOL_ANSWERS and spec.get("ask") is not False,
                 type=str(spec.get("type", "str")),
             )
         )

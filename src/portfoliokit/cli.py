@@ -5,6 +5,7 @@ Heavy modules (Copier, GitPython) are imported inside the commands so that
 """
 
 import gc
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from .interrupts import Interrupted, handled, last_signal
 
 if TYPE_CHECKING:
     from .check import CheckReport
+    from .own_data import ColumnQuestion
     from .project import ProjectResult
 
 __all__ = ["cli", "main"]
@@ -91,6 +93,13 @@ def list_command() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="YAML file of answers, e.g. another project's .copier-answers.yml.",
 )
+@click.option(
+    "--dataset",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Your own data (a UTF-8 CSV up to 50 MB): checked against the column answers, "
+    "then copied into the project's data/ folder.",
+)
 @click.option("--no-git", is_flag=True, help="Do not create a git repository.")
 @click.option("--dry-run", is_flag=True, help="Show what would be created; write nothing.")
 def new_command(
@@ -99,6 +108,7 @@ def new_command(
     defaults: bool,
     pairs: tuple[str, ...],
     data_file: Path | None,
+    dataset: Path | None,
     no_git: bool,
     dry_run: bool,
 ) -> None:
@@ -108,6 +118,10 @@ def new_command(
     --defaults or answer with --data. The project becomes a git repository on `main`
     with one commit, authored with your git identity.
 
+    With --dataset FILE the project works on your data: before anything is written the
+    file is checked against the column answers (on a terminal they offer its columns),
+    then it is copied into data/ and the config, README and data card speak of it.
+
     \b
     Examples:
       portfoliokit new classification-api
@@ -115,6 +129,8 @@ def new_command(
       portfoliokit new nlp-pipeline --data project_name="Spam Filter" --data license=none -y
       portfoliokit new recommender --data-file answers.yml --no-git
       portfoliokit new recommender --dry-run -y
+      portfoliokit new classification-api churn-api --dataset churn.csv \\
+          --data target_column=churned --data positive_class=yes --data subgroup_columns=region
     """
     from .answers import collect_answers
     from .project import NewProjectRequest, new_project
@@ -127,8 +143,9 @@ def new_command(
         interactive=sys.stdin.isatty() and sys.stdout.isatty(),
         git=not no_git,
         dry_run=dry_run,
+        dataset=dataset,
     )
-    result = new_project(request, ask_name=_ask_name)
+    result = new_project(request, ask_name=_ask_name, ask_choice=_ask_choice)
     shown = _shown_path(result.path)
     if not result.dry_run:
         click.get_current_context().meta[_CREATED] = shown
@@ -144,6 +161,12 @@ def new_command(
         return
     commit = f", commit {result.commit[:12]}" if result.commit else ", no git repository"
     click.echo(f"Created {shown} from {result.template_id} ({len(result.files)} files{commit}).")
+    if result.copied_from is not None:
+        click.echo(
+            f"Copied {result.copied_from.name} ({result.copied_rows:,} rows) to "
+            f"{result.data_file}; state its licence where docs/data_card.md and data/README.md "
+            "mark it (`portfoliokit check` lists what is left)."
+        )
     click.echo("Next:")
     click.echo(f"  cd {shown}")
     click.echo("  make install   # virtual environment with the project and its dev tools")
@@ -321,6 +344,37 @@ def _ask_name(help_text: str, default: str) -> str:
         answer: str = click.prompt("project_name", default=default, value_proc=validate)
     except click.Abort as error:
         # click turns Ctrl-C (and Ctrl-D) at a prompt into Abort ("Aborted!", exit 1).
+        raise Interrupted(last_signal()) from error
+    return answer
+
+
+def _ask_choice(question: "ColumnQuestion") -> str:
+    """Ask for a column (or a value) of the user's file, offering what the file holds."""
+    choices = ", ".join(question.choices)
+    width = max(20, shutil.get_terminal_size().columns - 2)
+    click.echo(click.style(click.wrap_text(question.help, width), dim=True))
+    none = " (or nothing for none)" if question.optional else ""
+    many = "one or more, separated by commas, from" if question.many else "one of"
+    click.echo(f"  Choose {many}: {choices}{none}")
+
+    def validate(value: Any) -> str:
+        text = str(value).strip()
+        if not text and question.optional:
+            return ""
+        parts = [p.strip() for p in text.split(",")] if question.many else [text]
+        wrong = [p for p in parts if p not in question.choices]
+        if not text or wrong:
+            raise click.BadParameter(f"choose {many}: {choices}{none}")
+        return ",".join(parts)
+
+    try:
+        answer: str = click.prompt(
+            question.name,
+            default=question.default,
+            value_proc=validate,
+            show_default=bool(question.default),
+        )
+    except click.Abort as error:
         raise Interrupted(last_signal()) from error
     return answer
 

@@ -7,6 +7,7 @@ where they are raised; `cli.py` turns these into messages in one place.
 
 __all__ = [
     "AnswerError",
+    "DatasetError",
     "DestinationError",
     "GitError",
     "PortfolioKitError",
@@ -37,6 +38,18 @@ class AnswerError(PortfolioKitError):
             message = f"{message.rstrip('.')}; answer it with --data {question}=VALUE."
         super().__init__(message)
         self.question = question
+
+
+class DatasetError(PortfolioKitError):
+    """The file given with `--dataset` cannot be read, or does not fit the answers.
+
+    Each problem is one line naming the column (or the file) and what is there; the
+    message is those lines.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = tuple(problems)
 
 
 class DestinationError(PortfolioKitError):

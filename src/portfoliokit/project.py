@@ -1,8 +1,10 @@
 """`new`: from a template id and answers to a committed project folder.
 
 The order is the safety argument: every check that can fail on the user's input runs
-before anything is written; the project is then rendered and committed in a staging
-folder beside the destination and renamed into place, so no failure (Copier, git,
+before anything is written (with `--dataset`, reading the user's file and checking it
+against the answers, in `own_data`); the project is then rendered, the file's checked
+bytes copied in, and committed in a staging folder beside the destination and renamed
+into place, so no failure (Copier, git,
 Ctrl-C, SIGTERM) leaves a half-written destination or touches what existed before. A
 staging folder left by a process that could not clean up (SIGKILL) is removed by the
 next `new` into the same parent (see `staging`).
@@ -20,6 +22,13 @@ from . import __version__, catalogue, gitops, staging
 from .errors import AnswerError, DestinationError, GitError
 from .interrupts import held
 from .naming import ProjectNames, project_names
+from .own_data import (
+    FACT_ANSWERS,
+    ChoicePrompt,
+    OwnData,
+    default_project_name,
+    prepare_own_data,
+)
 from .render import render_template
 
 __all__ = ["NewProjectRequest", "ProjectResult", "commit_message", "new_project"]
@@ -39,6 +48,8 @@ class NewProjectRequest:
     interactive: bool = False
     git: bool = True
     dry_run: bool = False
+    # The user's own data file (`--dataset`): checked, then copied into the project.
+    dataset: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,9 @@ class ProjectResult:
     data_file: str | None = None
     demo_data: bool = False
     data_file_present: bool = False
+    # With --dataset: the user's file as given, and its rows (the header not counted).
+    copied_from: Path | None = None
+    copied_rows: int | None = None
 
 
 def commit_message(template_id: str) -> str:
@@ -70,8 +84,16 @@ def commit_message(template_id: str) -> str:
     return f"{subject}\n\n{render_trailer(template_id)}"
 
 
-def new_project(request: NewProjectRequest, ask_name: NamePrompt | None = None) -> ProjectResult:
-    """Create a project as `request` says; see the module docstring for the guarantees."""
+def new_project(
+    request: NewProjectRequest,
+    ask_name: NamePrompt | None = None,
+    ask_choice: ChoicePrompt | None = None,
+) -> ProjectResult:
+    """Create a project as `request` says; see the module docstring for the guarantees.
+
+    On a terminal, `ask_name` asks for the project name and `ask_choice` the column
+    questions of a `--dataset` file, offering its columns.
+    """
     template = catalogue.get_template(request.template_id)
     answers = _user_answers(request)
     names = project_names(_project_name(request, answers, ask_name))
@@ -94,6 +116,13 @@ def new_project(request: NewProjectRequest, ask_name: NamePrompt | None = None) 
     user_defaults = (
         {"author_name": identity.name, "author_email": identity.email} if identity else {}
     )
+    own: OwnData | None = None
+    if request.dataset is not None:
+        asking = request.interactive and not request.defaults
+        own = prepare_own_data(
+            template.id, request.dataset, answers, ask_choice if asking else None
+        )
+        answers.update(own.answers)
     answers["template_id"] = template.id
     answers["portfoliokit_version"] = __version__
 
@@ -112,12 +141,16 @@ def new_project(request: NewProjectRequest, ask_name: NamePrompt | None = None) 
             user_defaults=user_defaults,
             interactive=request.interactive and not request.defaults,
         )
+        if own is not None and not request.dry_run:
+            _copy_data(own, project)
         commit = None
         if request.git and identity is not None and not request.dry_run:
             # Held so that git is never left writing into a folder being removed.
             with held():
                 commit = gitops.initial_commit(project, commit_message(template.id), identity)
         files = _relative_files(project)
+        if own is not None and request.dry_run:
+            files = tuple(sorted({*files, own.project_path}))
         data_file = rendered.get("dataset_path")
         if not request.dry_run:
             _apply_umask(project)
@@ -146,11 +179,28 @@ def new_project(request: NewProjectRequest, ask_name: NamePrompt | None = None) 
         data_file=str(data_file) if data_file is not None else None,
         demo_data=bool(rendered.get("demo_data", False)),
         data_file_present=data_file is not None and str(data_file) in files,
+        copied_from=own.data.path if own else None,
+        copied_rows=own.data.rows if own else None,
     )
+
+
+def _copy_data(own: OwnData, project: Path) -> None:
+    """Write the checked bytes of the user's file to its place in the rendered project."""
+    from .dataset_file import write_copy
+
+    target = project / own.project_path
+    if target.exists():
+        raise DestinationError(
+            f"the template already has a file at {own.project_path}; pass --data "
+            "dataset_path=data/OTHER_NAME.csv to put your data elsewhere."
+        )
+    write_copy(own.data.content, target)
 
 
 def _user_answers(request: NewProjectRequest) -> dict[str, Any]:
     answers = dict(request.answers)
+    for fact in FACT_ANSWERS:  # records of an earlier --dataset file, e.g. from --data-file
+        answers.pop(fact, None)
     given_template = answers.pop("template_id", request.template_id)
     if given_template != request.template_id:
         raise AnswerError(
@@ -163,7 +213,9 @@ def _user_answers(request: NewProjectRequest) -> dict[str, Any]:
         missing = [
             q.name
             for q in catalogue.questions_for(request.template_id)
-            if q.asked and q.name not in answers
+            if q.asked
+            and q.name not in answers
+            and not (q.name == "dataset_path" and request.dataset is not None)
         ]
         if missing:
             raise AnswerError(
@@ -183,6 +235,8 @@ def _project_name(
         q for q in catalogue.questions_for(request.template_id) if q.name == "project_name"
     )
     default = str(catalogue.render_default(question, {"template_id": request.template_id}))
+    if request.dataset is not None:
+        default = default_project_name(request.template_id, request.dataset) or default
     if request.interactive and not request.defaults and ask_name is not None:
         return ask_name(question.help, default)
     return default

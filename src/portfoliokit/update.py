@@ -90,6 +90,7 @@ def update_project(path: Path) -> UpdateResult:
         try:
             with rendered(answers) as fresh:
                 _replace_files(worktree, fresh)
+            _keep_own_data(worktree, answers)
             gitcmd.git("add", "--all", cwd=worktree)
             same = gitcmd.git_result("diff", "--cached", "--quiet", cwd=worktree)
             if same.returncode == 0:
@@ -195,6 +196,22 @@ def _replace_files(worktree: Path, fresh: Path) -> None:
         else:
             entry.unlink()
     shutil.copytree(fresh, worktree, dirs_exist_ok=True, symlinks=True)
+
+
+def _keep_own_data(worktree: Path, answers: dict[str, object]) -> None:
+    """Put back the user's data file that `new --dataset` committed with the render.
+
+    The template does not hold that file, so a fresh render lacks it; without this the
+    merge would delete it from the project.
+    """
+    path = answers.get("dataset_path")
+    if not answers.get("dataset_sha256") or not isinstance(path, str):
+        return
+    if (worktree / path).exists():
+        return
+    tracked = gitcmd.git_result("cat-file", "-e", f"HEAD:{path}", cwd=worktree)
+    if tracked.returncode == 0:
+        gitcmd.git("checkout", "HEAD", "--", path, cwd=worktree)
 
 
 def _merge(root: Path, render_commit: str, template_id: str) -> tuple[str, ...]:

@@ -77,12 +77,15 @@ def locked_pins(lock: dict[str, Any]) -> list[str]:
 
 
 def unlocked(root: Path, extra: str, lock: dict[str, Any]) -> list[str]:
-    """Names pyproject.toml asks for (dependencies and `extra`) that uv.lock has no entry for:
-    what pip would install unpinned, had a dependency been added without `uv lock`."""
+    """Names pyproject.toml asks for (dependencies and `extra`, or several as "dev,als") that
+    uv.lock has no entry for: what pip would install unpinned, had a dependency been added
+    without `uv lock`."""
     project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = project.get("dependencies", []) + project.get("optional-dependencies", {}).get(
-        extra, []
-    )
+    wanted = project.get("dependencies", []) + [
+        want
+        for name in extra.split(",")
+        for want in project.get("optional-dependencies", {}).get(name, [])
+    ]
     locked = {package["name"] for package in lock.get("package", [])}
     names = [re.sub(r"[-_.]+", "-", re.match(r"[\w.-]+", want)[0]).lower() for want in wanted]
     return [name for name in names if name not in locked]
@@ -91,7 +94,8 @@ def unlocked(root: Path, extra: str, lock: dict[str, Any]) -> list[str]:
 def uv_sync(uv: str, root: Path, extra: str, relock: str) -> int:
     # uv creates .venv itself; the variable keeps it there whatever the user's settings say.
     env = os.environ | {"UV_PROJECT_ENVIRONMENT": str(root / ".venv")}
-    command = [uv, "sync", "--locked", "--extra", extra, "--python", sys.executable]
+    extras = [part for name in extra.split(",") for part in ("--extra", name)]
+    command = [uv, "sync", "--locked", *extras, "--python", sys.executable]
     if code := call(command, root, env):
         check = [uv, "lock", "--check", "--python", sys.executable]
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
@@ -128,7 +132,8 @@ def pip_install(root: Path, extra: str, relock: str) -> int:
 
 
 def install(root: Path, extra: str, relock: str = "python3 tasks.py lock") -> int:
-    """Make root/.venv hold the project with its `extra`, at the versions in uv.lock.
+    """Make root/.venv hold the project with its `extra` (or several: "dev,als"), at the
+    versions in uv.lock.
 
     `relock` is the command to suggest when uv.lock no longer matches pyproject.toml.
     """

@@ -51,7 +51,7 @@ def run(cfg: Config) -> str:
     models: dict[str, Any] = {}
     for name, model in service.bundle.models.items():
         params = service.bundle.metadata["models"][name]["params"]
-        fits = [_fit_seconds(name, params, fold.fit) for _ in range(FITS)]
+        fits = [_fit_seconds(name, params, fold.fit, cfg.training.seed) for _ in range(FITS)]
         started = time.perf_counter()
         evaluate_model(model, fold, cfg.evaluation.k_max)
         evaluation = time.perf_counter() - started
@@ -119,9 +119,9 @@ def demo_screenshot(factory: str, env: dict[str, str], path: Path) -> str:
     return f"reports/figures/{path.name}"
 
 
-def _fit_seconds(name: str, params: dict[str, Any], interactions: Any) -> float:
+def _fit_seconds(name: str, params: dict[str, Any], interactions: Any, seed: int) -> float:
     started = time.perf_counter()
-    build(name, params).fit(interactions)
+    build(name, params, seed).fit(interactions)
     return time.perf_counter() - started
 
 

@@ -16,7 +16,6 @@ from pydantic import Field, field_validator
 from .core import config as core
 from .core.config import DEFAULT_CONFIG, ConfigError, Section, validated
 
-MODEL_NAMES = ("most_popular", "item_knn", "ease")
 RANKING_METRICS = ("precision", "recall", "ndcg", "map", "hit_rate", "mrr")
 
 __all__ = ["DEFAULT_CONFIG", "Config", "ConfigError", "load_config", "parse_config"]
@@ -40,13 +39,18 @@ class SplitConfig(Section):
 class TrainingConfig(Section):
     seed: int = 42
     fit_on: Literal["all", "positive"] = "all"
-    candidates: tuple[Literal["most_popular", "item_knn", "ease"], ...] = (
+    candidates: tuple[Literal["most_popular", "item_knn", "ease", "als"], ...] = (
         "most_popular",
         "item_knn",
         "ease",
+        "als",
     )
     item_knn_neighbours: tuple[int, ...] = (20, 50, 100, 200, 400)
     ease_l2: tuple[float, ...] = (10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0)
+    als_factors: tuple[int, ...] = (32, 64, 128)
+    als_regularization: tuple[float, ...] = (1.0,)
+    als_alpha: tuple[float, ...] = (10.0, 20.0, 50.0)
+    als_iterations: int = Field(default=15, ge=1)
     selection_metric: str = "ndcg@10"
 
     @field_validator("candidates")
@@ -63,11 +67,18 @@ class TrainingConfig(Section):
             raise ValueError("give one or more neighbour counts, each at least 1")
         return value
 
-    @field_validator("ease_l2")
+    @field_validator("ease_l2", "als_regularization", "als_alpha")
     @classmethod
-    def _positive_l2(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+    def _positive_values(cls, value: tuple[float, ...]) -> tuple[float, ...]:
         if not value or min(value) <= 0:
-            raise ValueError("give one or more regularisation strengths, each above 0")
+            raise ValueError("give one or more values, each above 0")
+        return value
+
+    @field_validator("als_factors")
+    @classmethod
+    def _positive_factors(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if not value or min(value) < 1:
+            raise ValueError("give one or more factor counts, each at least 1")
         return value
 
     @field_validator("selection_metric")

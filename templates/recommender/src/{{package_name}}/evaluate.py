@@ -1,4 +1,5 @@
-"""Stage `evaluate`: every trained model on the test split, into `reports/metrics.json`.
+"""Stage `evaluate`: every trained model on the test split, into `reports/metrics.json`
+(through the schema in `results.py`: a document it rejects is never written).
 
 Ranking metrics are means over the evaluated users (known users with at least one
 relevant test item), each with a bootstrap interval over users, and for every model a
@@ -20,10 +21,12 @@ from . import metrics
 from .bundle import Bundle, BundleError, load_verified
 from .config import Config
 from .core import stats
+from .core.threads import single_threaded
 from .evaluation import UserResults, beyond_accuracy, evaluate_model, head_items, segment_recall
 from .matrix import Fold
 from .models import nbytes, top_k
 from .prepare import evaluation_fold, load_split
+from .results import write_metrics
 from .service import BASELINE
 
 
@@ -36,6 +39,7 @@ def setting(cfg: Config) -> stats.Bootstrap:
     )
 
 
+@single_threaded
 def run(cfg: Config) -> dict[str, Any]:
     data, parts, split = load_split(cfg)
     fold = evaluation_fold(data, parts, cfg)
@@ -144,6 +148,7 @@ def run(cfg: Config) -> dict[str, Any]:
         "k": list(cfg.evaluation.k),
         "headline_k": headline_k,
         "served_model": bundle.served,
+        "skipped": training["skipped"],
         "selection": {
             "metric": cfg.training.selection_metric,
             "accuracy_tolerance": cfg.decision.accuracy_tolerance,
@@ -177,8 +182,7 @@ def run(cfg: Config) -> dict[str, Any]:
             "described": boot.describe(),
         },
     }
-    cfg.paths.reports_dir.mkdir(parents=True, exist_ok=True)
-    cfg.paths.metrics.write_text(json.dumps(metrics_json, indent=2) + "\n", encoding="utf-8")
+    write_metrics(cfg.paths.metrics, metrics_json)
     return metrics_json
 
 

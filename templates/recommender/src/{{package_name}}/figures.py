@@ -44,14 +44,13 @@ def _metric(m: dict[str, Any]) -> str:
 
 
 def _point(ax: Axes, x: float, entry: dict[str, Any], label: str, served: bool) -> None:
+    """One model: its estimate with the interval, named in the legend (labels written
+    beside the points overlapped when two models came close, and pushed the axes in)."""
     y, low, high = entry["value"], entry["low"], entry["high"]
     ax.errorbar(
         [x], [y], yerr=[[y - low], [high - y]], fmt="o" if not served else "*",
         markersize=8 if not served else 14, capsize=3,
-    )  # fmt: skip
-    ax.annotate(
-        label + (" (served)" if served else ""), (x, y), textcoords="offset points",
-        xytext=(6, 6), fontsize=8,
+        label=label + (" (served)" if served else ""),
     )  # fmt: skip
 
 
@@ -69,6 +68,8 @@ def accuracy_vs_coverage(m: dict[str, Any]) -> Figure:
         ax.set_xlabel(label)
         ax.set_ylabel(f"{metric} on the test split (95 % interval)")
         ax.grid(alpha=0.3)
+    axes[0].set_xlim(0, 1)
+    axes[0].legend(fontsize=8, loc="lower right")
     fig.suptitle(FIGURES["accuracy_vs_coverage"], fontsize=11)
     return fig
 
@@ -82,7 +83,7 @@ def accuracy_vs_latency(m: dict[str, Any], bench: dict[str, Any]) -> Figure:
             continue
         x = timing["top_k_ms"]["p50"]
         _point(ax, x, e["ranking"][metric], DESCRIPTIONS[name], name == m["served_model"])
-    ax.axvline(bench["goals"]["top_k_p50_ms"], color="C3", ls=":", label="goal (p50)")
+    ax.axvline(bench["goals"]["top_k_p50_ms"], color="0.3", ls=":", label="goal (p50)")
     ax.set_xscale("log")
     ax.set_xlabel(f"top-{bench['k']} for one user, in process: p50 latency (ms, log scale)")
     ax.set_ylabel(f"{metric} on the test split")

@@ -13,16 +13,24 @@ only in how they score:
   user's items.
 - `EASE` (Steck 2019): a closed-form linear item-to-item model,
   B = I - P / diag(P) with P = (X'X + l2 I)^-1 and a zero diagonal.
+- `ALS` (Hu, Koren and Volinsky 2008), optional: implicit-feedback matrix factorisation,
+  fitted by the `implicit` package when it is installed (`make install-als`). A user is
+  scored by solving for their factors from their history against the item factors
+  (numpy), so a saved ALS model serves without `implicit`.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from typing import Any, ClassVar, Protocol, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+
+from .config import TrainingConfig
+from .core.errors import ProjectError
 
 Matrix: TypeAlias = sp.csr_matrix
 Scores: TypeAlias = npt.NDArray[np.floating[Any]]
@@ -173,31 +181,152 @@ class EASE:
         return model
 
 
-# The one registry of models: name -> (class, the hyperparameter grid from the config).
-MODELS: dict[str, type[MostPopular] | type[ItemKNN] | type[EASE]] = {
+class ModelUnavailableError(ProjectError):
+    """A model whose optional package is not installed was asked to fit."""
+
+
+INSTALL_ALS = "`make install-als` installs it, and `make all` then compares ALS with the rest"
+
+
+class ALS:
+    name: ClassVar[str] = "als"
+
+    def __init__(
+        self,
+        factors: int = 64,
+        regularization: float = 1.0,
+        alpha: float = 10.0,
+        iterations: int = 15,
+        seed: int = 42,
+    ) -> None:
+        self.factors = factors
+        self.regularization = regularization
+        self.alpha = alpha
+        self.iterations = iterations
+        self.seed = seed
+        self.item_factors: npt.NDArray[np.float32] = np.zeros((0, factors), dtype=np.float32)
+        self._prepare()
+
+    def fit(self, interactions: Matrix) -> ALS:
+        if (why := unavailable(self.name)) is not None:
+            raise ModelUnavailableError(f"cannot fit ALS: {why}")
+        from implicit.cpu.als import AlternatingLeastSquares
+        from threadpoolctl import threadpool_limits
+
+        # implicit parallelises over users itself; a multi-threaded BLAS underneath would
+        # only contend with it (implicit warns about that), and one thread of each keeps
+        # the sums, and so the factors, the same from run to run.
+        with threadpool_limits(limits=1, user_api="blas"):
+            als = AlternatingLeastSquares(
+                factors=self.factors,
+                regularization=self.regularization,
+                alpha=self.alpha,
+                iterations=self.iterations,
+                random_state=self.seed,
+                num_threads=1,
+            )
+            als.fit(sp.csr_matrix(interactions, dtype=np.float32), show_progress=False)
+        self.item_factors = np.ascontiguousarray(als.item_factors, dtype=np.float32)
+        self._prepare()
+        return self
+
+    def _prepare(self) -> None:
+        """What scoring needs from the item factors Y: Y'Y + l I, and unit rows of Y."""
+        y = self.item_factors.astype(np.float64)
+        self._y = y
+        self._gram = y.T @ y + self.regularization * np.eye(y.shape[1])
+        norms = np.linalg.norm(y, axis=1, keepdims=True)
+        self._unit = np.divide(y, norms, out=np.zeros_like(y), where=norms > 0)
+
+    def user_factors(self, items: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """The user's factors x from their items I, by ALS's own least-squares step:
+        with confidence `alpha` on the user's items and 1 elsewhere,
+        (Y'Y + (alpha - 1) Y_I'Y_I + l I) x = alpha Y_I' 1."""
+        y_i = self._y[items]
+        lhs = self._gram + (self.alpha - 1.0) * (y_i.T @ y_i)
+        rhs = self.alpha * y_i.sum(axis=0)
+        return np.linalg.solve(lhs, rhs)
+
+    def score(self, history: Matrix) -> Scores:
+        out = np.empty(history.shape, dtype=np.float32)
+        for row in range(history.shape[0]):
+            items = history.indices[history.indptr[row] : history.indptr[row + 1]]
+            out[row] = self.score_one(items.astype(np.int64))
+        return out
+
+    def score_one(self, items: npt.NDArray[np.int64]) -> Scores:
+        return np.asarray(self._y @ self.user_factors(items), dtype=np.float32)
+
+    def similar(self, item: int) -> Scores:
+        # Cosine similarity of the items' factors.
+        return np.asarray(self._unit @ self._unit[item], dtype=np.float32)
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "factors": self.factors,
+            "regularization": self.regularization,
+            "alpha": self.alpha,
+            "iterations": self.iterations,
+        }
+
+    def arrays(self) -> dict[str, npt.NDArray[Any]]:
+        return {"item_factors": self.item_factors}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, npt.NDArray[Any]], params: dict[str, Any]) -> ALS:
+        model = cls(
+            factors=int(params["factors"]),
+            regularization=float(params["regularization"]),
+            alpha=float(params["alpha"]),
+            iterations=int(params["iterations"]),
+        )
+        model.item_factors = arrays["item_factors"].astype(np.float32)
+        model._prepare()
+        return model
+
+
+# The one registry of models.
+MODELS: dict[str, type[MostPopular] | type[ItemKNN] | type[EASE] | type[ALS]] = {
     MostPopular.name: MostPopular,
     ItemKNN.name: ItemKNN,
     EASE.name: EASE,
+    ALS.name: ALS,
 }
 DESCRIPTIONS = {
     "most_popular": "most popular items (baseline)",
     "item_knn": "item-kNN (cosine)",
     "ease": "EASE (closed-form linear)",
+    "als": "ALS (implicit matrix factorisation)",
 }
 
 
-def grid(name: str, neighbours: tuple[int, ...], l2: tuple[float, ...]) -> list[dict[str, Any]]:
+def unavailable(name: str) -> str | None:
+    """Why model `name` cannot be fitted in this environment, or None if it can."""
+    if name == ALS.name and importlib.util.find_spec("implicit") is None:
+        return f"it needs the optional package implicit, not installed here; {INSTALL_ALS}"
+    return None
+
+
+def grid(name: str, training: TrainingConfig) -> list[dict[str, Any]]:
     """The hyperparameter settings tried for model `name` on the validation split."""
+    t = training
     grids: dict[str, Callable[[], list[dict[str, Any]]]] = {
         "most_popular": lambda: [{}],
-        "item_knn": lambda: [{"neighbours": n} for n in neighbours],
-        "ease": lambda: [{"l2": v} for v in l2],
+        "item_knn": lambda: [{"neighbours": n} for n in t.item_knn_neighbours],
+        "ease": lambda: [{"l2": v} for v in t.ease_l2],
+        "als": lambda: [
+            {"factors": f, "regularization": r, "alpha": a, "iterations": t.als_iterations}
+            for f in t.als_factors
+            for r in t.als_regularization
+            for a in t.als_alpha
+        ],
     }
     return grids[name]()
 
 
-def build(name: str, params: dict[str, Any]) -> Recommender:
-    model: Recommender = MODELS[name](**params)
+def build(name: str, params: dict[str, Any], seed: int = 42) -> Recommender:
+    """An unfitted model; `seed` reaches the models that draw random numbers (ALS)."""
+    model: Recommender = ALS(**params, seed=seed) if name == ALS.name else MODELS[name](**params)
     return model
 
 

@@ -19,13 +19,15 @@ from .config import Config
 from .core.markers import splice_file
 from .metrics import BEYOND_LABELS, RANKING, RANKING_LABELS
 from .models import DESCRIPTIONS
+from .results import read_metrics
 
 DECISION_RECORD = "decisions/0002-served-model.md"
 
 
 def run(cfg: Config) -> list[str]:
     """Write the reports and splice the doc blocks; return the docs that changed."""
-    m = json.loads(cfg.paths.metrics.read_text(encoding="utf-8"))
+    # Validated against the schema first; the text below reads the validated document.
+    m = read_metrics(cfg.paths.metrics).model_dump(mode="json", exclude_unset=True)
     bench = load_bench(cfg)
     cfg.paths.reports_dir.mkdir(parents=True, exist_ok=True)
     figures.write_all(cfg.paths.figures_dir, m, bench)
@@ -94,6 +96,12 @@ def _name(name: str) -> str:
     return DESCRIPTIONS.get(name, name)
 
 
+def _metric(key: str) -> str:
+    """'ndcg@10' as the tables write it: 'NDCG@10'."""
+    name, _, k = key.partition("@")
+    return f"{RANKING_LABELS.get(name, name)}@{k}"
+
+
 def _beyond(e: dict[str, Any], key: str) -> float:
     b = e["beyond"][key]
     return float(b["value"] if isinstance(b, dict) else b)
@@ -119,14 +127,15 @@ def plain_summary(m: dict[str, Any]) -> str:
     hit, base_hit = served["ranking"][f"hit_rate@{k}"], base["ranking"][f"hit_rate@{k}"]
     return (
         f"**In plain words.** For each of {test['evaluated_users']:,} {w['users']}, the "
-        f"served model ({_name(m['served_model'])}) lists {k} {w['items']} the {w['user']} "
+        f"served model, {_name(m['served_model'])}, lists {k} {w['items']} the {w['user']} "
         f"has not interacted with yet. For {_pct(hit['value'])} of them "
         f"({_pct(hit['low'])} to {_pct(hit['high'])}) at least one of the {k} is one they "
         f"went on to rate highly ({m['data']['positive_rule']}) in the test period; "
         f"recommending the most popular {w['items']} to everyone manages "
         f"{_pct(base_hit['value'])}. Across all these lists the served model shows "
         f"{_pct(_beyond(served, 'coverage'))} of the {test['catalogue_items']:,} {w['items']} "
-        f"at least once, the popularity baseline {_pct(_beyond(base, 'coverage'), 1)}."
+        f"of the training catalogue at least once, the popularity baseline "
+        f"{_pct(_beyond(base, 'coverage'), 1)}."
     )
 
 
@@ -149,6 +158,15 @@ def headline_table(m: dict[str, Any]) -> str:
     return "\n".join(rows) + "\n"
 
 
+def skipped_sentence(m: dict[str, Any]) -> str:
+    """Which configured candidates this run could not fit, and how to add them; "" if none."""
+    if not m["skipped"]:
+        return ""
+    return " ".join(
+        f"{_name(name)} was not compared in this run: {why}." for name, why in m["skipped"].items()
+    )
+
+
 def baseline_sentence(m: dict[str, Any]) -> str:
     k, served = m["headline_k"], m["served_model"]
     d = m["models"][served]["vs_baseline"][f"ndcg@{k}"]
@@ -164,9 +182,10 @@ def selection_sentence(m: dict[str, Any]) -> str:
     best = max(val, key=lambda n: val[n]["score"])
     served = m["served_model"]
     text = (
-        f"The served model was chosen on the validation split (the training "
-        f"{m['wording']['users']}' later interactions), never on the test split: "
-        f"{_name(best)} scored the highest {s['metric']} there ({val[best]['score']:.3f})"
+        "The served model was chosen on the validation split (the latest interactions of "
+        "the training part, held out by the same rule as the test split), never on the test "
+        f"split: {_name(best)} scored the highest {_metric(s['metric'])} there "
+        f"({val[best]['score']:.3f})"
     )
     if served == best:
         return (
@@ -206,6 +225,7 @@ def readme_block(m: dict[str, Any], prefix: str, bench: dict[str, Any] | None = 
             headline_table(m),
             baseline_sentence(m) + " " + selection_sentence(m),
             "",
+            *([skipped_sentence(m), ""] if m["skipped"] else []),
             f"![{figures.FIGURES['accuracy_vs_coverage']}]({prefix}figures/accuracy_vs_coverage.png)",
             "",
             *demo,
@@ -268,6 +288,7 @@ def decision_block(m: dict[str, Any], bench: dict[str, Any] | None) -> str:
             headline_table(m),
             selection_sentence(m),
             "",
+            *([skipped_sentence(m), ""] if m["skipped"] else []),
             served_against_others(m),
             "",
             serving_cost(m, bench),
@@ -305,6 +326,18 @@ def served_against_others(m: dict[str, Any]) -> str:
             f"| {_name(name)} | {_signed(d[f'ndcg@{k}'])} | {_signed(d[f'recall@{k}'])} | "
             f"{_signed(d[f'hit_rate@{k}'])} |"
         )
+    better = [
+        n for n, e in m["models"].items() if n != served and e["vs_served"][f"ndcg@{k}"]["low"] > 0
+    ]
+    if better:
+        lines += [
+            "",
+            f"On the test split {', '.join(_name(n) for n in better)} ranked better than the "
+            f"served model (NDCG@{k} interval above zero): the validation split did not "
+            "predict the test period here. The served model stays the one the rule chose; "
+            "switching after seeing the test split would turn the test split into a second "
+            "validation split, and its numbers would no longer be an unbiased estimate.",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -327,7 +360,7 @@ def serving_cost(m: dict[str, Any], bench: dict[str, Any] | None) -> str:
     if bench is None:
         return (
             "Serving cost: not measured yet; `make bench` measures training time, latency and "
-            "memory into `reports/bench.json` and `reports/performance.md`."
+            "memory into `reports/bench.json` and `reports/performance.md`.\n"
         )
     rows = [
         f"Serving cost, measured by `make bench` ({bench['machine']}):",
@@ -448,20 +481,23 @@ def evaluation_markdown(m: dict[str, Any], bench: dict[str, Any] | None) -> str:
         f"Inner split: {val['train_interactions']:,} training interactions against "
         f"{val['held_out_interactions']:,} later ones; {val['evaluated_users']:,} {w['users']} "
         f"evaluated ({val['cold_start_users']:,} validation {w['users']} were new, and are "
-        f"not). Ranked by {m['selection']['metric']}.",
+        f"not). Ranked by {_metric(m['selection']['metric'])}.",
         "",
-        "| model | setting | " + m["selection"]["metric"] + " | coverage |",
+        "| model | setting | " + _metric(m["selection"]["metric"]) + " | coverage |",
         "|---|---|---|---|",
     ]
     for name, v in m["selection"]["validation"].items():
         for tried in v["tried"]:
             setting = ", ".join(f"{a} = {b:g}" for a, b in tried["params"].items()) or "none"
-            best = " **(best)**" if tried["params"] == v["params"] else ""
+            best = " **(best)**" if tried["params"] == v["params"] and len(v["tried"]) > 1 else ""
             sections.append(
                 f"| {_name(name)} | {setting}{best} | {tried['score']:.4f} | "
                 f"{_pct(tried['coverage'], 1)} |"
             )
-    sections += ["", selection_sentence(m), "", "## Ranking metrics (test split)", ""]
+    sections += ["", selection_sentence(m), ""]
+    if m["skipped"]:
+        sections += [skipped_sentence(m), ""]
+    sections += ["## Ranking metrics (test split)", ""]
     for k in ks:
         sections += [
             f"At k = {k}:",
@@ -523,8 +559,8 @@ def evaluation_markdown(m: dict[str, Any], bench: dict[str, Any] | None) -> str:
         "## Uncertainty",
         "",
         f"Every interval: {m['bootstrap']['described']}, resampling the evaluated "
-        f"{w['users']}. All intervals of one model share one set of resamples, so a "
-        "difference between two metrics or two models is a paired difference.",
+        f"{w['users']}. A difference between two models is taken per {w['user']} first and "
+        f"then resampled, so it is paired: it compares the models on the same {w['users']}.",
         "",
     ]
     return "\n".join(sections)
@@ -547,8 +583,8 @@ def tradeoffs_markdown(m: dict[str, Any], bench: dict[str, Any] | None) -> str:
         "## Models by metric",
         "",
         headline_table(m),
+        *([skipped_sentence(m), ""] if m["skipped"] else []),
         serving_cost(m, bench),
-        "",
         f"![{figures.FIGURES['accuracy_vs_coverage']}](figures/accuracy_vs_coverage.png)",
         "",
     ]
@@ -573,7 +609,8 @@ def tradeoffs_markdown(m: dict[str, Any], bench: dict[str, Any] | None) -> str:
         f"{_pct(base['beyond']['tail_share']['value'])} of its places to the tail, so most "
         f"{w['items']} would never be discovered through it. The exposure Gini is "
         f"{_beyond(e, 'exposure_gini'):.2f} (baseline {_beyond(base, 'exposure_gini'):.2f}; "
-        "1 = all exposure on a few items).",
+        f"0 = every {w['item']} shown equally often, near 1 = every place given to one "
+        f"{w['item']}).",
         f"- **Cost of serving.** The served model holds {_mb(e['memory_bytes'])} in memory"
         + _served_timing(bench, served, k),
         "",
@@ -599,8 +636,9 @@ def _served_timing(bench: dict[str, Any] | None, served: str, k: int) -> str:
 
 
 def latency_goals(m: dict[str, Any], bench: dict[str, Any]) -> str:
+    """Each model's in-process latency against the goal (HTTP is under serving cost)."""
     goal = bench["goals"]["top_k_p50_ms"]
-    lines = [http_sentence(bench)] if "http" in bench else []
+    lines = [f"In process, top-{bench['k']} for one {m['wording']['user']} against the goal:", ""]
     for name in m["models"]:
         t = bench["models"].get(name)
         if t is None:

@@ -1,6 +1,9 @@
 """Stage `train`: choose hyperparameters on the validation split, pick the served model,
 refit every candidate on all training interactions and save the bundle.
 
+A candidate whose optional package is not installed (ALS without `implicit`) is skipped,
+and the reason travels to `metrics.json` and the reports.
+
 The test interactions are never read here: every choice is made on the inner split
 (training interactions before the validation cut against those after it).
 """
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -16,29 +20,35 @@ import numpy as np
 from . import metrics
 from .bundle import save_bundle
 from .config import Config
+from .core.threads import single_threaded
 from .evaluation import evaluate_model
 from .matrix import Fold
-from .models import Recommender, build, grid, nbytes
+from .models import Recommender, build, grid, nbytes, unavailable
 from .prepare import evaluation_fold, load_split, validation_fold
 
 
+@single_threaded
 def run(cfg: Config) -> dict[str, Any]:
     data, parts, split = load_split(cfg)
+    candidates = [n for n in cfg.training.candidates if unavailable(n) is None]
+    skipped = {n: why for n in cfg.training.candidates if (why := unavailable(n)) is not None}
     inner = validation_fold(data, parts, cfg)
-    tuning = tune(inner, cfg)
+    tuning = tune(inner, cfg, candidates)
     served = choose(tuning, cfg.decision.accuracy_tolerance)
 
     full = evaluation_fold(data, parts, cfg)
     fitted: dict[str, Recommender] = {}
     fit_seconds: dict[str, float] = {}
-    for name in cfg.training.candidates:
+    for name in candidates:
         started = time.perf_counter()
-        fitted[name] = build(name, tuning[name]["best"]["params"]).fit(full.fit)
+        model = build(name, tuning[name]["best"]["params"], cfg.training.seed)
+        fitted[name] = model.fit(full.fit)
         fit_seconds[name] = round(time.perf_counter() - started, 4)
 
     metadata = {
         "served_model": served,
-        "candidates": list(cfg.training.candidates),
+        "candidates": candidates,
+        "skipped": skipped,
         "models": {
             name: {
                 "params": model.params(),
@@ -60,12 +70,17 @@ def run(cfg: Config) -> dict[str, Any]:
     save_bundle(
         cfg.paths.model("bundle"), cfg.paths.model_metadata("bundle"), full, fitted, metadata
     )
-    summary = {"served_model": served, "selection": cfg.training.selection_metric, "tuning": tuning}
+    summary = {
+        "served_model": served,
+        "selection": cfg.training.selection_metric,
+        "tuning": tuning,
+        "skipped": skipped,
+    }
     cfg.paths.training_summary.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     return summary
 
 
-def tune(fold: Fold, cfg: Config) -> dict[str, Any]:
+def tune(fold: Fold, cfg: Config, candidates: Sequence[str]) -> dict[str, Any]:
     """Every setting of every candidate, scored on the validation split.
 
     Per setting: the selection metric (mean over validation users) and the catalogue
@@ -73,10 +88,10 @@ def tune(fold: Fold, cfg: Config) -> dict[str, Any]:
     """
     metric, k = cfg.training.selection
     results: dict[str, Any] = {}
-    for name in cfg.training.candidates:
+    for name in candidates:
         tried = []
-        for params in grid(name, cfg.training.item_knn_neighbours, cfg.training.ease_l2):
-            model = build(name, params).fit(fold.fit)
+        for params in grid(name, cfg.training):
+            model = build(name, params, cfg.training.seed).fit(fold.fit)
             scored = evaluate_model(model, fold, k)
             tried.append(
                 {

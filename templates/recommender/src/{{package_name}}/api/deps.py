@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..results import Estimate, Metrics
 from ..service import Recommendations as Core
-from .schemas import ModelInfo
+from .schemas import Evaluation, ModelInfo
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,7 @@ class ServingModel:
     metadata: dict[str, Any]
     default_k: int
     max_k: int
+    metrics: Metrics | None = None
 
     @property
     def version(self) -> str:
@@ -35,4 +37,26 @@ class ServingModel:
             items=m["items"],
             default_k=self.default_k,
             max_k=self.max_k,
+            skipped=m.get("skipped", {}),
+            evaluation=self._evaluation(),
+        )
+
+    def _evaluation(self) -> Evaluation | None:
+        if self.metrics is None:
+            return None
+        m = self.metrics
+        k = m.headline_k
+        served = m.models[m.served_model]
+        at_k = [f"{name}@{k}" for name in ("ndcg", "recall", "hit_rate", "precision")]
+        coverage = served.beyond["coverage"]  # a catalogue-level value, no interval
+        return Evaluation(
+            evaluated_users=int(m.split.test["evaluated_users"]),
+            k=k,
+            ranking={key: served.ranking[key] for key in at_k},
+            vs_baseline=(
+                None
+                if served.vs_baseline is None  # the baseline itself is served
+                else {key: served.vs_baseline[key] for key in at_k}
+            ),
+            catalogue_coverage=coverage.value if isinstance(coverage, Estimate) else coverage,
         )

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from ..bundle import load_verified, read_metadata
 from ..config import load_config
 from ..core.service import create_service
+from ..results import results_of_bundle
 from ..service import Recommendations
 from .demo import recommender_demo
 from .deps import ServingModel
@@ -30,7 +31,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.model_path, settings.metadata_path, settings.expected_sha256
         )
         return ServingModel(
-            Recommendations(bundle), bundle.metadata, cfg.api.default_k, cfg.api.max_k
+            Recommendations(bundle),
+            bundle.metadata,
+            cfg.api.default_k,
+            cfg.api.max_k,
+            results_of_bundle(settings.metrics_path, bundle.metadata),
         )
 
     w = cfg.wording

@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from ..results import Estimate
+
 
 class Recommendation(BaseModel):
     rank: int = Field(description="1 for the best.")
@@ -40,6 +42,19 @@ class History(BaseModel):
     items: list[str] = Field(description="The user's training items, never recommended again.")
 
 
+class Evaluation(BaseModel):
+    """The served model on the test split, from `reports/metrics.json` (`make evaluate`)."""
+
+    evaluated_users: int
+    k: int = Field(description="The list length the metrics below are for.")
+    ranking: dict[str, Estimate] = Field(description="Means over users, with intervals.")
+    vs_baseline: dict[str, Estimate] | None = Field(
+        description="Paired differences against the most-popular baseline (model minus it); "
+        "null when the baseline itself is served."
+    )
+    catalogue_coverage: float | None
+
+
 class ModelInfo(BaseModel):
     model_version: str
     served_model: str
@@ -53,3 +68,9 @@ class ModelInfo(BaseModel):
     items: int
     default_k: int
     max_k: int
+    skipped: dict[str, str] = Field(
+        description="Configured models that were not trained here, and why."
+    )
+    evaluation: Evaluation | None = Field(
+        description="Null until `make evaluate` has scored this bundle's served model."
+    )

@@ -12,6 +12,8 @@ class Settings(ServiceSettings):
     model_path: Path = Path("models/bundle.npz")
     metadata_path: Path = Path("models/bundle.json")
     config_path: Path = Path("config.toml")
+    # The test-split results `/model` reports for the served model, when they are its own.
+    metrics_path: Path = Path("reports/metrics.json")
 
 
 @lru_cache
