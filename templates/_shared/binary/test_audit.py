@@ -11,7 +11,7 @@ from fairlearn.metrics import (
 
 from {{ package_name }}.binary.audit import audit_column
 from {{ package_name }}.binary.costs import Costs
-from {{ package_name }}.core.stats import Bootstrap, rate_difference
+from {{ package_name }}.core.stats import Bootstrap, rate, rate_difference
 
 COSTS = Costs(1.0, 5.0)
 SETTING = Bootstrap(resamples=300, seed=1)
@@ -110,3 +110,28 @@ def test_reference_is_the_largest_group_and_costs_are_by_hand() -> None:
     assert alpha.cost_gap.estimate == pytest.approx(1 / 2 - 1)
     with pytest.raises(ValueError, match="same length"):
         audit_column("g", groups[:3], y, flagged, COSTS, SETTING)
+
+
+def test_the_audit_uses_the_settings_confidence_and_its_default_denominator() -> None:
+    groups, y, flagged = _table()
+    setting = Bootstrap(resamples=300, seed=1, confidence=0.5)
+    audit = audit_column("g", groups, y, flagged, COSTS, setting)
+    assert audit.min_denominator == 30
+    small, big = audit.group("small"), audit.group("big")
+    for value in small.rates.values():
+        assert value.bounds == rate(value.count, value.denominator, 0.5).bounds  # type: ignore[arg-type]
+    assert small.rate_gaps is not None
+    gap = small.rate_gaps["selection_rate"]
+    ref = big.rates["selection_rate"]
+    expected = rate_difference(gap.count, gap.denominator, ref.count, ref.denominator, 0.5)  # type: ignore[arg-type]
+    assert gap.bounds == expected.bounds
+
+
+def test_a_denominator_of_exactly_the_minimum_is_enough() -> None:
+    # 30 rows of one group: 10 positives, 20 negatives
+    y = np.array([1] * 10 + [0] * 20)
+    audit = audit_column("g", ["a"] * 30, y, y, COSTS, SETTING, min_denominator=20)
+    assert audit.group("a").too_few == ["false_negative_rate"]  # 10 positives < 20
+    assert audit_column("g", ["a"] * 30, y, y, COSTS, SETTING, min_denominator=21).group(
+        "a"
+    ).too_few == ["false_positive_rate", "false_negative_rate"]

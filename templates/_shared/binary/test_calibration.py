@@ -12,6 +12,7 @@ from {{ package_name }}.binary.calibration import (
     reliability,
 )
 from {{ package_name }}.binary.threshold import HeldOut
+from {{ package_name }}.core.stats import rate
 
 
 def test_reliability_bins_carry_counts_and_wilson_rates() -> None:
@@ -83,3 +84,38 @@ def test_calibrated_folds_keep_their_rows_labels_and_repeat() -> None:
     single = reliability([1], [0.7])
     assert [(b.n, b.observed.estimate) for b in single] == [(1, 1.0)]
     assert len(reliability(y, p)) == 10  # ten bins by default
+
+
+def test_the_sigmoid_by_hand_and_at_the_ends_of_the_scale() -> None:
+    # slope 2, intercept 1 at score 0.5 (logit 0): 1 / (1 + e^-1)
+    assert Sigmoid(2.0, 1.0).apply([0.5])[0] == pytest.approx(1 / (1 + np.exp(-1)))
+    # at 0.8 (logit ln 4): 1 / (1 + e^-(2 ln 4 - 1)) = 16 / (16 + e)
+    assert Sigmoid(2.0, -1.0).apply([0.8])[0] == pytest.approx(16 / (16 + np.e))
+    # scores of exactly 0 and 1 are clipped, so the sigmoid stays finite and inside (0, 1)
+    ends = Sigmoid(1.0, 0.0).apply([0.0, 1.0])
+    assert np.all(np.isfinite(ends)) and 0 < ends[0] < 1e-5 and 1 - 1e-5 < ends[1] < 1
+    fitted = fit_sigmoid([0, 0, 1, 1, 0, 1], [0.0, 0.2, 0.9, 1.0, 0.6, 0.4])
+    assert np.isfinite(fitted.slope) and np.isfinite(fitted.intercept)
+
+
+def test_measure_uses_ten_bins_and_the_given_confidence() -> None:
+    rng = np.random.default_rng(2)
+    y, scores = (rng.uniform(size=100) < 0.4).astype(int), rng.uniform(size=100)
+    assert len(measure(y, scores).bins) == 10
+    narrow = measure(y, scores, confidence=0.5)
+    for b in narrow.bins:
+        expected = rate(b.observed.count, b.n, 0.5)  # type: ignore[arg-type]
+        assert b.observed.bounds == pytest.approx(expected.bounds)
+
+
+def test_tied_scores_are_binned_in_row_order() -> None:
+    # 1,000 rows with one score and alternating labels: in row order each bin of 100
+    # holds 50 positives; any other order of the ties would give other counts.
+    y = np.tile([1, 0], 500)
+    bins = reliability(y, np.full(1000, 0.5), n_bins=10)
+    assert [b.observed.count for b in bins] == [50] * 10
+
+
+def test_one_row_has_a_calibration_error() -> None:
+    bins = reliability([1], [0.75])
+    assert len(bins) == 1 and calibration_error(bins) == pytest.approx(0.25)

@@ -106,3 +106,9 @@ def test_cost_curve_weighs_each_error_by_its_own_cost() -> None:
     assert cost_curve([1], [0.9], [0.5, 0.95], costs).tolist() == [0.0, 5.0]
     with pytest.raises(ValueError, match="at least one decision"):
         cost_curve([], [], [0.5], costs)
+
+
+def test_expected_cost_weighs_each_error_by_its_own_cost() -> None:
+    # 2 false positives at 3 each and 1 false negative at 7, over 10 decisions: 13 / 10.
+    counts = Counts(tp=1, fp=2, tn=6, fn=1)
+    assert expected_cost(counts, Costs(3.0, 7.0)) == pytest.approx(1.3)

@@ -102,3 +102,43 @@ def test_a_long_flat_stretch_gives_its_middle_point() -> None:
     assert best_threshold(np.array([[3.0, 1.0, 1.0, 1.0, 1.0, 2.0]]), grid) == grid[2]
     # nearly equal is not equal: 1e-9 apart decides
     assert best_threshold(np.array([[3.0, 1.0 + 1e-9, 1.0, 2.0, 2.0, 2.0]]), grid) == grid[2]
+
+
+def _refitted_folds(n: int = 240) -> list[HeldOut]:
+    """Three repeats whose scores differ, as models refitted on other folds' rows do."""
+    rng = np.random.default_rng(0)
+    p = rng.uniform(size=n)
+    y = (rng.uniform(size=n) < p).astype(np.int64)
+    folds = []
+    for r in range(3):
+        repeat_rng = np.random.default_rng(10 + r)
+        order = repeat_rng.permutation(n)
+        scores = np.clip(p + repeat_rng.normal(0, 0.15, n), 0, 1)
+        for rows in np.array_split(order, 3):
+            folds.append(HeldOut(r, rows.astype(np.int64), y[rows], scores[rows]))
+    return folds
+
+
+def test_three_repeats_are_each_tuned_and_priced_on_their_own_folds() -> None:
+    """With three repeats, mixing up "this repeat" and "the other repeats" changes every
+    per-repeat number (with two, swapping them would keep the spread the same)."""
+    folds = _refitted_folds()
+    grid = threshold_grid()
+    result = study(folds, grid, COSTS)
+    curves = fold_curves(folds, grid, COSTS)
+    own = [best_threshold(curves[[f.repeat == r for f in folds]], grid) for r in range(3)]
+    assert len(set(own)) == 3  # the repeats disagree, so the test can tell them apart
+    assert result.by_repeat == own
+    for option in result.options:
+        at = fold_curves(folds, np.array([option.threshold]), COSTS)[:, 0]
+        per_repeat = [at[[f.repeat == r for f in folds]].mean() for r in range(3)]
+        assert len(set(per_repeat)) == 3
+        assert (option.cost_low, option.cost_high) == pytest.approx(
+            (min(per_repeat), max(per_repeat))
+        )
+
+
+def test_the_default_grid_is_every_half_percent_from_0_to_1() -> None:
+    grid = threshold_grid()
+    assert grid.size == 201 and (grid[0], grid[-1]) == (0.0, 1.0)
+    assert np.allclose(np.diff(grid), 0.005)

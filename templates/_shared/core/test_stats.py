@@ -212,3 +212,99 @@ def test_fold_mean_is_a_t_interval_over_the_folds() -> None:
     assert (r.low, r.high) == (pytest.approx(3 - half), pytest.approx(3 + half))
     with pytest.raises(ValueError):
         fold_mean([1.0])
+
+
+def test_intervals_take_the_confidence_they_are_given() -> None:
+    # Wilson at 80 %: z = 1.2816; 3 of 10
+    z2 = 1.2815515655446004**2
+    centre = (0.3 + z2 / 20) / (1 + z2 / 10)
+    half = np.sqrt(z2) * np.sqrt(0.3 * 0.7 / 10 + z2 / 400) / (1 + z2 / 10)
+    assert rate(3, 10, 0.8).bounds == pytest.approx((centre - half, centre + half))
+    # 1 of 10 at 95 %: Wilson's lower bound is above 0
+    low = ((0.1 + Z2 / 20) - np.sqrt(Z2) * np.sqrt(0.009 + Z2 / 400)) / (1 + Z2 / 10)
+    assert rate(1, 10).low == pytest.approx(low) and low > 0.017
+    wide, narrow = rate_difference(3, 10, 5, 10), rate_difference(3, 10, 5, 10, 0.8)
+    assert wide.low < narrow.low < narrow.high < wide.high  # type: ignore[operator]
+
+
+def test_methods_and_denominators_are_named_even_when_undefined() -> None:
+    assert rate(1, 2).method == rate(0, 0).method == "wilson"
+    assert rate_difference(1, 2, 1, 3).method == "newcombe"
+    empty = rate_difference(1, 3, 0, 0)
+    assert (empty.method, empty.count, empty.denominator, empty.defined) == (
+        "newcombe", 1, 3, False,
+    )  # fmt: skip
+    empties = (mean([], SETTING), mean_difference([], [], SETTING), means({"a": []}, SETTING)["a"])
+    for none in empties:
+        assert (none.method, none.denominator, none.defined) == ("bootstrap-percentile", 0, False)
+
+
+def test_short_samples_get_a_real_bootstrap_interval() -> None:
+    """A point interval is right only for one row or identical rows, never for two rows
+    that differ; and it still reports its row count and no undefined resamples."""
+    for interval in (mean([1.0, 3.0], SETTING), mean_difference([1.0, 3.0], [0.0, 0.0], SETTING)):
+        assert interval.low < interval.estimate < interval.high  # type: ignore[operator]
+    spread = mean_difference([1.0, 2.0, 4.0, 8.0], [0.0, 0.0, 1.0, 0.0], SETTING)
+    assert spread.low < spread.estimate < spread.high  # type: ignore[operator]
+    points = ((mean([5.0], SETTING), 1), (mean_difference([2.0, 3.0], [1.0, 2.0], SETTING), 2))
+    for point, n in points:
+        assert (point.low, point.high, point.denominator, point.undefined_resamples) == (
+            point.estimate, point.estimate, n, 0,
+        )  # fmt: skip
+
+
+def test_mean_is_scipys_bootstrap_under_the_setting() -> None:
+    from scipy import stats as scipy_stats
+
+    values = np.random.default_rng(8).exponential(size=30)
+    for setting in (Bootstrap(resamples=150, seed=4, confidence=0.8, method="basic"), SETTING):
+        got = mean(values, setting)
+        ref = scipy_stats.bootstrap(
+            (values,), np.mean, n_resamples=setting.resamples, method=setting.method,
+            confidence_level=setting.confidence, rng=np.random.default_rng(setting.seed),
+            vectorized=True, axis=-1,
+        ).confidence_interval  # fmt: skip
+        assert got.bounds == pytest.approx((ref.low, ref.high))
+        assert (got.denominator, got.undefined_resamples) == (30, 0)
+
+
+def test_basic_intervals_are_the_percentile_ones_reflected_about_the_estimate() -> None:
+    values = np.random.default_rng(1).exponential(size=40)
+    basic = Bootstrap(resamples=400, seed=3, method="basic")
+
+    def statistic(idx: np.ndarray) -> np.ndarray:
+        return values[idx].mean(axis=1)
+
+    for percentile_interval, basic_interval in (
+        (bootstrap(statistic, 40, SETTING), bootstrap(statistic, 40, basic)),
+        (means({"v": values}, SETTING)["v"], means({"v": values}, basic)["v"]),
+    ):
+        est = percentile_interval.estimate
+        assert basic_interval.estimate == est
+        assert basic_interval.bounds == pytest.approx(
+            (2 * est - percentile_interval.high, 2 * est - percentile_interval.low)  # type: ignore[operator]
+        )
+        assert (basic_interval.denominator, basic_interval.undefined_resamples) == (40, 0)
+
+
+def test_a_statistic_undefined_on_the_rows_or_on_every_resample_is_undefined() -> None:
+    def never(idx: np.ndarray) -> np.ndarray:
+        return np.full(idx.shape[0], np.nan)
+
+    def only_on_the_rows(idx: np.ndarray) -> np.ndarray:
+        return np.where(idx.shape[0] == 1, 1.0, np.nan) * np.ones(idx.shape[0])
+
+    for statistic in (never, only_on_the_rows):
+        result = bootstrap(statistic, 5, SETTING)
+        assert (result.defined, result.method, result.denominator) == (
+            False, "bootstrap-percentile", 5,
+        )  # fmt: skip
+
+
+def test_one_row_and_two_folds_are_enough() -> None:
+    assert resample_indices(1, SETTING).shape == (SETTING.resamples, 1)
+    one = bootstrap(lambda idx: idx.sum(axis=1).astype(float), 1, SETTING)
+    assert (one.estimate, one.low, one.high) == (0.0, 0.0, 0.0)
+    single = means({"a": [2.5]}, SETTING)["a"]
+    assert (single.estimate, single.low, single.high, single.denominator) == (2.5, 2.5, 2.5, 1)
+    assert fold_mean([1.0, 2.0]).denominator == 2

@@ -79,6 +79,9 @@ class TrainingConfig:
     # repeats shows how much the threshold and the cost depend on the fold split.
     cv_repeats: int = 3
     candidates: tuple[str, ...] = ("dummy", "logistic_regression", "gradient_boosting")
+    # The served score is called a probability only when its cross-validated calibration
+    # error (count-weighted |observed - predicted| over ten equal-count bins) is at most this.
+    max_calibration_error: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,8 @@ def _check(cfg: Config) -> None:
         raise ConfigError("[training] cv_folds must be at least 2")
     if cfg.training.cv_repeats < 1:
         raise ConfigError("[training] cv_repeats must be at least 1")
+    if not 0 < cfg.training.max_calibration_error < 1:
+        raise ConfigError("[training] max_calibration_error must lie strictly between 0 and 1")
     if cfg.subgroups.min_denominator < 1:
         raise ConfigError("[subgroups] min_denominator must be at least 1")
     if cfg.api.max_batch < 1:
@@ -242,6 +247,9 @@ def _training(table: dict[str, Any]) -> TrainingConfig:
         cv_folds=_get(table, "training", "cv_folds", int, 5),
         cv_repeats=_get(table, "training", "cv_repeats", int, 3),
         candidates=_strings(table, "training", "candidates") or TrainingConfig().candidates,
+        max_calibration_error=float(
+            _get(table, "training", "max_calibration_error", (int, float), 0.05)
+        ),
     )
 
 

@@ -44,9 +44,6 @@ SELECTION_RULE = (
     "lowest mean cross-validated cost per decision; a simpler candidate is preferred "
     "while the paired bootstrap interval of its cost minus the cheapest one's includes zero"
 )
-# The served score is called a probability when its cross-validated calibration error
-# (count-weighted |observed - predicted| over ten equal-count bins) is at most this.
-MAX_CALIBRATION_ERROR = 0.05
 # Cost ratios C_fn/C_fp, as factors on the configured one, for the threshold-vs-ratio figure.
 RATIO_FACTORS = tuple(float(f) for f in np.geomspace(0.2, 5.0, 15))
 
@@ -87,7 +84,11 @@ def fit(train: Dataset, cfg: Config) -> tuple[results.TrainingSummary, Any, Data
     folds = held[selected]
     # Everything from here on is on the scale of the served score: Platt-scaled (each
     # fold by a sigmoid fitted on the other folds) when calibration is served.
-    calibration, sigmoid = _calibration(folds, foldable=selected == "logistic_regression")
+    calibration, sigmoid = calibration_study(
+        folds,
+        foldable=selected == "logistic_regression",
+        max_error=cfg.training.max_calibration_error,
+    )
     if sigmoid is not None:
         folds = cross_validated_calibration(folds)
     threshold_study = study(folds, grid, costs)
@@ -190,14 +191,15 @@ def select(candidates: Sequence[results.Candidate], order: Sequence[str]) -> str
     raise ValueError("no candidate to select")
 
 
-def _calibration(
-    folds: list[HeldOut], *, foldable: bool
+def calibration_study(
+    folds: list[HeldOut], *, foldable: bool, max_error: float
 ) -> tuple[results.CalibrationStudy, Sigmoid | None]:
     """Raw and Platt-scaled scores, both measured on rows they were not fitted on.
 
     The sigmoid is served when it lowers the cross-validated Brier score and can be
     folded into the model (a logistic regression); the served score is called
-    calibrated when its cross-validated calibration error is small.
+    calibrated when its cross-validated calibration error is at most `max_error`
+    (`[training] max_calibration_error`).
     """
     y = np.concatenate([f.y for f in folds])
     raw = measure(y, np.concatenate([f.scores for f in folds]))
@@ -205,11 +207,11 @@ def _calibration(
     calibrated = measure(y, np.concatenate([f.scores for f in scaled]))
     use_sigmoid = foldable and calibrated.brier < raw.brier
     served = calibrated if use_sigmoid else raw
-    is_calibrated = served.calibration_error <= MAX_CALIBRATION_ERROR
+    is_calibrated = served.calibration_error <= max_error
     reason = (
         f"{'Platt-scaled' if use_sigmoid else 'raw'} scores are served; their calibration "
         f"error {served.calibration_error:.3f} is "
-        f"{'within' if is_calibrated else 'above'} {MAX_CALIBRATION_ERROR}"
+        f"{'within' if is_calibrated else 'above'} {max_error:g}"
     )
     sigmoid = fit_sigmoid(y, np.concatenate([f.scores for f in folds])) if use_sigmoid else None
     return (
