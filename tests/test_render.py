@@ -67,6 +67,18 @@ def test_no_unrendered_jinja(rendered: Path) -> None:
     assert not [p for p in rendered.rglob("*") if UNRENDERED.search(p.name)]
 
 
+def test_every_place_to_write_is_visible_on_github(rendered: Path) -> None:
+    """Places are quoted `> **YOUR STORY:**` lines, which GitHub shows; the older HTML
+    comment form, which it hides, is only read for projects generated before."""
+    hidden = [
+        f"{p.relative_to(rendered)}:{n}"
+        for p in text_files(rendered)
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if "<!-- YOUR-STORY" in line
+    ]
+    assert hidden == []
+
+
 def test_no_cache_files(rendered: Path) -> None:
     assert not [p for p in rendered.rglob("*") if CACHE_PARTS & set(p.parts) or p.suffix == ".pyc"]
 

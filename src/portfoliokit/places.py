@@ -11,7 +11,9 @@ from dataclasses import dataclass
 __all__ = ["PLACE_PATTERN", "Place", "find_places"]
 
 # A line that starts with the marker, then the prompt: the quoted, visible form
-# `> **YOUR STORY:** what to write` and the older HTML comment `<!-- YOUR-STORY: ... -->`.
+# `> **YOUR STORY:** what to write` that every template now emits, and the older HTML
+# comment `<!-- YOUR-STORY: ... -->`, still counted so that a project generated before the
+# visible form does not pass for finished while its hidden places are unwritten.
 # Prose that merely mentions the marker is not a place.
 PLACE_PATTERN = re.compile(
     r"^\s*(?:>\s*\*\*YOUR STORY:\*\*|<!--\s*YOUR-STORY:)\s*(?P<prompt>.*?)\s*(?:-->\s*)?$"
