@@ -37,7 +37,7 @@ from .config import Config
 from .core.stats import Bootstrap, Interval, bootstrap, mean, mean_difference, rate
 from .core.threads import single_threaded
 from .data import Dataset
-from .modelling import contributions, model_data
+from .modelling import contributions, model_data, replacement_contributions
 from .prepare import load_split
 
 # How many of the costliest errors of each kind the error analysis lists.
@@ -238,10 +238,13 @@ def error_analysis(
 
     Every error of a kind costs the same, so within a kind the most confident (highest
     score among false positives, lowest among false negatives) come first. Drivers are
-    the features that pushed the score toward the wrong decision most, relative to the
-    average training row (for a linear model; empty otherwise).
+    the features that pushed the score toward the wrong decision most: for a linear model
+    its additive contributions against the average training row, for any other model the
+    change when only that feature is set to its typical training value.
     """
     effects = contributions(model, fitted.features, data.features)
+    if effects is None:
+        effects = replacement_contributions(model, fitted.features, data.features)
     cases = []
     y = data.target
     for kind, mask, order, cost, sign in (

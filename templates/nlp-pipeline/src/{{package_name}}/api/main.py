@@ -13,15 +13,18 @@ from typing import Any
 from fastapi import FastAPI
 
 from ..artefact import load_model
-from ..config import load_config
+from ..config import Config, load_config
 from ..core.demo import DecisionControl, demo_router
 from ..core.service import artefact_loader, create_service, decision_control, read_metadata
+from ..errors import PipelineError
+from ..prepare import load_split
 from .deps import ServingModel
 from .routes import build_router
 from .schemas import ModelInfo, batch_model, message_model
 from .settings import Settings, get_settings
 
-EXAMPLE = "WINNER!! You have been selected for a £900 prize. Call 09061701461 to claim now"
+# The page's opening message when no held-out message can be read (no `make data` yet).
+PLACEHOLDER = "Type or paste a message here, then classify it."
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -33,7 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     title, intro, decision = _page(metadata)
     demo = demo_router(
         request_model=message,
-        example={"text": EXAMPLE},
+        example={"text": _example(cfg)},
         predict_path="/classify",
         title=f"{title}: try a message",
         intro=intro,
@@ -48,6 +51,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         routers=[build_router(message, batch, cfg.api.max_batch), demo],
     )
+
+
+def _example(cfg: Config) -> str:
+    """The first held-out test message of the configured data: a real case the model has
+    not seen, from whatever data this project runs on."""
+    try:
+        _, test, _ = load_split(cfg)
+    except (PipelineError, OSError, ValueError):
+        return PLACEHOLDER
+    return test[0].text if test else PLACEHOLDER
 
 
 def _page(metadata: dict[str, Any]) -> tuple[str, str, DecisionControl]:
