@@ -42,7 +42,13 @@ def normalise(text: str, options: Options) -> str:
     """The text as the model sees it. Idempotent: normalising twice changes nothing."""
     if not text.isascii():  # NFKC and direction marks change nothing in ASCII text
         text = unicodedata.normalize("NFKC", text).translate(BIDI_CONTROLS)
-    text = CONTROL.sub(" ", text)
+    text = _replace_and_fold(CONTROL.sub(" ", text), options)
+    return " ".join(text.split())
+
+
+def _replace_and_fold(text: str, options: Options) -> str:
+    """URLs, phone numbers and other numbers by their tokens, then lower case, as
+    configured; the one sequence both `normalise` and `normalise_many` apply."""
     if options.replace_urls:
         text = URL.sub(f" {options.url_token} ", text)
     if options.replace_phone_numbers:
@@ -51,7 +57,7 @@ def normalise(text: str, options: Options) -> str:
         text = NUMBER.sub(f" {options.number_token} ", text)
     if options.lowercase:
         text = text.lower()
-    return " ".join(text.split())
+    return text
 
 
 def normalise_many(texts: list[str], options: Options) -> list[str]:
@@ -69,13 +75,5 @@ def normalise_many(texts: list[str], options: Options) -> list[str]:
         for t in texts
     ]
     joined = "\n".join(t.replace("\n", " ") if "\n" in t else t for t in prepared)
-    joined = _CONTROL_BUT_NEWLINE.sub(" ", joined)
-    if options.replace_urls:
-        joined = URL.sub(f" {options.url_token} ", joined)
-    if options.replace_phone_numbers:
-        joined = PHONE.sub(f" {options.phone_token} ", joined)
-    if options.replace_numbers:
-        joined = NUMBER.sub(f" {options.number_token} ", joined)
-    if options.lowercase:
-        joined = joined.lower()
+    joined = _replace_and_fold(_CONTROL_BUT_NEWLINE.sub(" ", joined), options)
     return [" ".join(line.split()) for line in joined.split("\n")]
