@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 
 from portfoliokit.catalogue import list_templates
 from portfoliokit.cli import cli
+from portfoliokit.project import NewProjectRequest, new_project
 
 TEMPLATE_IDS = [info.id for info in list_templates()]
 AUTHOR_NAME = "Ada Tester"
@@ -68,6 +69,20 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder.mkdir()
     monkeypatch.chdir(folder)
     yield folder
+
+
+def generate(destination: Path, template_id: str = "classification-api") -> Path:
+    """`destination`, made a project of `template_id` with every default and no repository."""
+    new_project(
+        NewProjectRequest(
+            template_id=template_id,
+            destination=destination,
+            answers={"author_name": AUTHOR_NAME, "author_email": "ada@example.org"},
+            defaults=True,
+            git=False,
+        )
+    )
+    return destination
 
 
 def run_cli(*args: str) -> Result:

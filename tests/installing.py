@@ -34,13 +34,14 @@ def without_uv_on_path(env: dict[str, str]) -> dict[str, str]:
     return env | {"PATH": os.pathsep.join(kept)}
 
 
-def installed(project: Path) -> dict[str, str]:
-    """Distribution name -> version in the project's .venv, the project itself left out."""
+def installed(project: Path, venv: Path | None = None) -> dict[str, str]:
+    """Distribution name -> version in the project's .venv (or `venv`), the project itself
+    left out."""
     script = (
         "import importlib.metadata as m, json; "
         "print(json.dumps({d.metadata['Name']: d.version for d in m.distributions()}))"
     )
-    python = project / ".venv" / "bin" / "python"
+    python = (venv or project / ".venv") / "bin" / "python"
     said = subprocess.run([python, "-c", script], capture_output=True, text=True, check=True)
     found = {canonicalize_name(name): version for name, version in json.loads(said.stdout).items()}
     own = tomllib.loads((project / "pyproject.toml").read_text())["project"]["name"]

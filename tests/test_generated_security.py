@@ -12,9 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from portfoliokit.project import NewProjectRequest, new_project
-
-from .conftest import AUTHOR_NAME, TEMPLATE_IDS
+from .conftest import TEMPLATE_IDS, generate
 
 BIN = Path(sys.executable).parent
 WORKFLOW = Path(".github/workflows/ci.yml")
@@ -24,15 +22,7 @@ PINNED = re.compile(r"^\s*- uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$
 @pytest.fixture(scope="module", params=TEMPLATE_IDS)
 def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     dest = tmp_path_factory.mktemp("security") / request.param
-    new_project(
-        NewProjectRequest(
-            template_id=request.param,
-            destination=dest,
-            answers={"author_name": AUTHOR_NAME, "author_email": "ada@example.org"},
-            defaults=True,
-            git=False,
-        )
-    )
+    generate(dest, request.param)
     return dest
 
 

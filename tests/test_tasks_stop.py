@@ -15,9 +15,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from portfoliokit.project import NewProjectRequest, new_project
-
-from .conftest import AUTHOR_NAME
+from .conftest import generate
 
 # Runs tasks.py as `python3 tasks.py serve` would, with `serve` bound to http.server.
 RUNNER = """
@@ -39,15 +37,7 @@ def free_port() -> str:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dest = tmp_path_factory.mktemp("tasks") / "p"
-    new_project(
-        NewProjectRequest(
-            template_id="classification-api",
-            destination=dest,
-            answers={"author_name": AUTHOR_NAME, "author_email": "ada@example.org"},
-            defaults=True,
-            git=False,
-        )
-    )
+    generate(dest, "classification-api")
     return dest
 
 

@@ -48,9 +48,11 @@ def find_uv(root: Path) -> str | None:
         return str(local)
     print(f"uv {UV_VERSION} is not on PATH: fetching it into .tools/ with pip", flush=True)
     for pip in pip_commands():
+        # uv is one binary without dependencies: nothing to resolve, nothing to compile
+        # (the two flags take about 2 s off the fetch)
         fetch = [*pip, "install", "--quiet", "--disable-pip-version-check",
-                 "--root-user-action=ignore", "--upgrade", "--target", str(tools),
-                 f"uv=={UV_VERSION}"]  # fmt: skip
+                 "--root-user-action=ignore", "--no-deps", "--no-compile", "--upgrade",
+                 "--target", str(tools), f"uv=={UV_VERSION}"]  # fmt: skip
         if call(fetch, root) == 0 and local.is_file():
             return str(local)
     return None
