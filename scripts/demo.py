@@ -61,25 +61,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def caching_env() -> dict[str, str]:
-    """The environment with Python's bytecode cache allowed in the demo project.
-
-    The pipeline and the API import the same 1,900 or so modules (scikit-learn, scipy,
-    pandas, ...). Where PYTHONDONTWRITEBYTECODE is set machine-wide, each process
-    compiles them all from source again, which costs the API's start about 4 s on a
-    2-core machine; a default Python caches them on first import, and so does the demo,
-    in demo/'s own virtual environment only.
-    """
-    return {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
-
-
 def call_api(project: Path) -> None:
     """Start the generated service, ask it one question, stop it."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "tasks.py", "serve", "HOST=127.0.0.1", f"PORT={port}"],
         cwd=project,
-        env=caching_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -127,7 +114,7 @@ def main() -> None:
         ("all", "Run its pipeline on the bundled German Credit data"),
     ]:
         with step(title):
-            run(sys.executable, "tasks.py", verb, cwd=DEMO, env=caching_env())
+            run(sys.executable, "tasks.py", verb, cwd=DEMO)
     with step("Ask its API for a decision"):
         call_api(DEMO)
     print("\n==> Done")

@@ -41,6 +41,13 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dest
 
 
+def as_in_a_terminal() -> None:
+    """Ctrl-C at its default, as a terminal's shell leaves it: a test run started in the
+    background of a non-interactive shell inherits SIGINT ignored, and Python then never
+    raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(project: Path, via_make: bool) -> tuple[pexpect.spawn, str]:
     port = free_port()
     runner = RUNNER.replace("sys.argv_port", repr(port))
@@ -48,11 +55,15 @@ def start(project: Path, via_make: bool) -> tuple[pexpect.spawn, str]:
     if via_make:
         makefile = project / "Makefile"
         makefile.write_text(makefile.read_text().replace("tasks.py $@", "serve_runner.py"))
-        child = pexpect.spawn("make", ["serve"], cwd=str(project), encoding="utf-8", timeout=30)
+        child = pexpect.spawn(
+            "make", ["serve"], cwd=str(project), encoding="utf-8", timeout=30,
+            preexec_fn=as_in_a_terminal,
+        )  # fmt: skip
     else:
         child = pexpect.spawn(
-            sys.executable, ["serve_runner.py"], cwd=str(project), encoding="utf-8", timeout=30
-        )
+            sys.executable, ["serve_runner.py"], cwd=str(project), encoding="utf-8", timeout=30,
+            preexec_fn=as_in_a_terminal,
+        )  # fmt: skip
     child.expect("Serving HTTP on 127.0.0.1")
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as reply:
         assert reply.status == 200  # a real server answers before it is stopped
