@@ -65,6 +65,7 @@ VERBS: dict[str, tuple[str, list[list[str]]]] = {
                 "load",
                 "--maxschedchunk",
                 "1",
+                "--durations=15",  # the slowest tests, for keeping CI's time in check
             ],
         ],
     ),
