@@ -8,8 +8,8 @@ installs on the pip path (INSTALLER=pip): the same locked versions must reproduc
 results. The pip path runs for that one template, and without its `check` verb (lint and
 tests, which the uv case runs on the same versions), because CI time goes mostly to the
 pipeline and the checks; for the other templates it would differ in nothing but the
-dependency list, and the automatic fallback to pip is proved on nlp-pipeline in
-test_install.py."""
+dependency list, and the automatic fallback to pip is proved in test_install.py (on an
+nlp-pipeline project cut down to two small dependencies, one held at an older release)."""
 
 import os
 import subprocess

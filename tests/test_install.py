@@ -6,6 +6,7 @@ The installs themselves, on the uv path and the pip path, are proved in
 test_end_to_end.py (and the automatic fallback to pip below, as a slow test)."""
 
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -132,9 +133,29 @@ def test_installer_uv_refuses_to_fall_back_to_pip(workdir: Path) -> None:
     assert not (project / ".venv").exists()
 
 
+def with_small_dependencies(project: Path) -> None:
+    """The project asking for one small package, and one for its dev extra, relocked.
+
+    The installer does not care what the dependencies are: with two small ones the
+    fallback below takes seconds, not the minute or more pip takes over a template's
+    sixty packages (which test_end_to_end.py's pip case spends once, on the real ones).
+    """
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    text = re.sub(r"(?ms)^dependencies = \[.*?^\]", 'dependencies = ["six>=1.16"]', text)
+    text = re.sub(r"(?ms)^dev = \[.*?^\]", 'dev = ["iniconfig>=2"]', text)
+    pyproject.write_text(text, encoding="utf-8")
+    # six held at an older release than the newest: pip ignoring the lock would show
+    relock = [INSTALLER["find_uv"](REPO), "lock", "-P", "six==1.16.0", "--python", sys.executable]
+    subprocess.run(relock, cwd=project, env=os.environ | CACHES, check=True, capture_output=True)
+
+
 @pytest.mark.slow
 def test_without_uv_install_says_so_and_pins_pip_to_the_lock(workdir: Path) -> None:
     project = generated("nlp-pipeline", workdir)
+    with_small_dependencies(project)
+    assert locked_for_this_machine(project, "dev")["six"] == "1.16.0"
+    assert set(locked_for_this_machine(project, "dev")) == {"six", "iniconfig"}
     block_the_tools_folder(project)
     completed = install(project)
     assert completed.returncode == 0, completed.stdout + completed.stderr
