@@ -3,8 +3,10 @@
 No Docker engine runs here, so the stage is carried out as Docker would, outside it: its
 ENV settings, its COPY lines (into a folder that holds only what is copied) and its RUN
 commands in order, with /opt/venv moved into the test's folder and `python` being a
-fresh virtual environment of this machine's Python (the image's Python release). The
-hadolint check of the same file is in test_generated_security.py.
+fresh virtual environment of this machine's Python (the image's Python release). Every
+template renders the same file (templates/_shared/Dockerfile), whose build stage names no
+template's files, so classification-api stands for all three. The hadolint check is in
+test_generated_security.py, the runtime stage's files in test_end_to_end.py.
 """
 
 import os
@@ -18,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import generate
+from .dockerfile import copy_into, stages
 from .installing import CACHES, INSTALLER, REPO, installed, locked_for_this_machine
 
 pytestmark = pytest.mark.slow
@@ -29,27 +32,14 @@ IMAGE_VENV = "/opt/venv"
 OLDER = ("cycler", "0.11.0")
 
 
-def build_stage(dockerfile: str) -> list[tuple[str, str]]:
-    """(instruction, arguments) of the stage named `build`, continuation lines joined."""
-    joined = re.sub(r"\\\n\s*", " ", dockerfile)
-    lines = [line.strip() for line in joined.splitlines()]
-    lines = [line for line in lines if line and not line.startswith("#")]
-    start = next(i for i, line in enumerate(lines) if re.match(r"FROM \S+ AS build$", line))
-    stage = []
-    for line in lines[start + 1 :]:
-        instruction, _, arguments = line.partition(" ")
-        if instruction == "FROM":
-            break
-        stage.append((instruction, arguments))
-    return stage
-
-
 def run_build_stage(project: Path, work: Path) -> Path:
     """Carry out the build stage of project/Dockerfile in `work`; the venv it made."""
     app, venv, base = work / "app", work / "opt-venv", work / "base"
     subprocess.run([sys.executable, "-m", "venv", base], check=True)
     env = os.environ | CACHES | {"PATH": f"{base / 'bin'}{os.pathsep}{os.environ['PATH']}"}
-    for instruction, arguments in build_stage((project / "Dockerfile").read_text()):
+    build = stages((project / "Dockerfile").read_text())[0]
+    assert re.fullmatch(r"FROM \S+ AS build", " ".join(build[0])), build[0]
+    for instruction, arguments in build[1:]:
         if instruction == "ENV":
             for setting in shlex.split(arguments):
                 name, _, value = setting.partition("=")
@@ -61,14 +51,7 @@ def run_build_stage(project: Path, work: Path) -> Path:
             assert arguments == "/app", arguments
             app.mkdir()
         elif instruction == "COPY":
-            *sources, target = arguments.split()
-            into = app / target
-            for source in sources:
-                if (project / source).is_dir():
-                    shutil.copytree(project / source, into)
-                else:
-                    into.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(project / source, into)
+            copy_into(project, arguments, app)
         elif instruction == "RUN":
             subprocess.run(arguments.replace(IMAGE_VENV, str(venv)), shell=True, cwd=app,
                            env=env, check=True)  # fmt: skip

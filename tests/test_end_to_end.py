@@ -11,15 +11,20 @@ pipeline and the checks; for the other templates it would differ in nothing but 
 dependency list, and the automatic fallback to pip is proved in test_install.py (on an
 nlp-pipeline project cut down to two small dependencies, one held at an older release)."""
 
+import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import git
 import pytest
 
 from .conftest import TEMPLATE_IDS, run_module
+from .dockerfile import copy_into, stages
 from .installing import CACHES, PIP_OWN, installed, locked_for_this_machine, without_uv_on_path
 
 pytestmark = pytest.mark.slow
@@ -51,6 +56,45 @@ def run_verb(project: Path, verb: str, timeout: float, env: dict[str, str]) -> N
     assert completed.returncode == 0, f"{verb} failed:\n{completed.stdout}\n{completed.stderr}"
 
 
+def serves_from_the_image_files(project: Path, folder: Path) -> None:
+    """The runtime stage's own files (config.toml and the model's), copied as it copies
+    them into an otherwise empty folder, are all its command needs: the service, started
+    there by that command with the project's .venv for /opt/venv, becomes ready."""
+    runtime = stages((project / "Dockerfile").read_text())[-1]
+    folder.mkdir()
+    for instruction, arguments in runtime:
+        if instruction == "COPY" and not arguments.startswith("--from="):
+            copy_into(project, arguments, folder)
+    (command,) = [
+        json.loads(arguments) for instruction, arguments in runtime if instruction == "CMD"
+    ]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    command = [project / ".venv" / "bin" / "python", *command[1:]]
+    command[command.index("--host") + 1] = "127.0.0.1"
+    command[command.index("--port") + 1] = port
+    (metadata,) = [f for f in folder.glob("models/*.json")]
+    sha = json.loads(metadata.read_text())["artefact_sha256"]  # the build's MODEL_SHA256
+    server = subprocess.Popen(
+        command, cwd=folder, env=os.environ | {"API_EXPECTED_SHA256": sha},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        for _ in range(300):
+            assert server.poll() is None, server.communicate()[0]
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=1) as ready:
+                    assert ready.status == 200
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise AssertionError("the service did not become ready within 60 s")
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+
+
 CASES = [(template_id, "uv") for template_id in TEMPLATE_IDS] + [("classification-api", "pip")]
 
 
@@ -76,6 +120,7 @@ def test_generated_project_installs_runs_and_passes_its_own_checks(
     run_verb(project, "all", timeout=600, env=env)
     if installer == "uv":
         run_verb(project, "check", timeout=900, env=env)
+        serves_from_the_image_files(project, workdir / "image")
 
     present = [path for path in REPRODUCED if (project / path).exists()]
     if template_id in SHIPS_RESULTS:
