@@ -337,6 +337,9 @@ def test_run_tests_runs_a_generated_projects_own_suite(make_project: MakeProject
     passing = run_cli("check", str(project), "--run-tests")
     assert passing.exit_code == 0, passing.output
     assert "tests-failed" not in passing.output and "Tests not run" not in passing.output
+    # the whole suite has just passed: one failing test alone shows the failure as well
+    for passed in (project / "tests").glob("test_*.py"):
+        passed.unlink()
     (project / "tests" / "test_planted.py").write_text("def test_planted():\n    assert 1 == 2\n")
     failing = run_cli("check", str(project), "--run-tests", "--json")
     assert failing.exit_code == 1
