@@ -1,6 +1,7 @@
 """Shared fixtures: an isolated git identity, a CLI runner, and rendering helpers."""
 
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -69,6 +70,13 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder.mkdir()
     monkeypatch.chdir(folder)
     yield folder
+
+
+def free_port() -> str:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return str(probe.getsockname()[1])
 
 
 def generate(destination: Path, template_id: str = "classification-api") -> Path:

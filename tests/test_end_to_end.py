@@ -13,7 +13,6 @@ nlp-pipeline project cut down to two small dependencies, one held at an older re
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ from pathlib import Path
 import git
 import pytest
 
-from .conftest import TEMPLATE_IDS, run_module
+from .conftest import TEMPLATE_IDS, free_port, run_module
 from .dockerfile import copy_into, stages
 from .installing import CACHES, PIP_OWN, installed, locked_for_this_machine, without_uv_on_path
 
@@ -68,9 +67,7 @@ def serves_from_the_image_files(project: Path, folder: Path) -> None:
     (command,) = [
         json.loads(arguments) for instruction, arguments in runtime if instruction == "CMD"
     ]
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = str(probe.getsockname()[1])
+    port = free_port()
     command = [project / ".venv" / "bin" / "python", *command[1:]]
     command[command.index("--host") + 1] = "127.0.0.1"
     command[command.index("--port") + 1] = port

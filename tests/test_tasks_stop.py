@@ -7,7 +7,6 @@ through a pseudo-terminal as a user would run it; the signals are real.
 
 import shutil
 import signal
-import socket
 import sys
 import urllib.request
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from .conftest import generate
+from .conftest import free_port, generate
 
 # Runs tasks.py as `python3 tasks.py serve` would, with `serve` bound to http.server.
 RUNNER = """
@@ -26,12 +25,6 @@ server = [sys.executable, "-u", "-m", "http.server", "--bind", "127.0.0.1", sys.
 tasks["VERBS"]["serve"] = ("Serve files", [server])
 sys.exit(tasks["main"](["serve"]))
 """
-
-
-def free_port() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return str(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import numpy.typing as npt
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 FIGURES = {
@@ -121,25 +122,29 @@ def slice_chart(metrics: dict[str, Any]) -> Figure:
         (axes[0], fp, meaning["false_positive"]),
         (axes[1], fn, meaning["false_negative"]),
     ):
-        ypos = np.arange(len(names))
-        for k, r in enumerate(rates):
-            if r["estimate"] is None:
-                continue
-            ax.errorbar(
-                r["estimate"] * 100,
-                ypos[k],
-                xerr=[[(r["estimate"] - r["low"]) * 100], [(r["high"] - r["estimate"]) * 100]],
-                fmt="o",
-                color="C0",
-                capsize=3,
-            )
-        ax.set_yticks(
-            ypos, [f"{n} ({r['denominator']})" for n, r in zip(names, rates, strict=True)]
-        )
-        ax.invert_yaxis()
-        ax.set_xlabel(f"{title} (% of the class in the slice)")
+        _rate_rows(ax, names, rates, f"{title} (% of the class in the slice)")
     fig.suptitle(FIGURES["slices"], fontsize=10)
     return fig
+
+
+def _rate_rows(ax: Axes, names: list[str], rates: list[dict[str, Any]], xlabel: str) -> None:
+    """One row per slice: its rate in % with the interval, the denominator by its name;
+    an undefined rate leaves its row empty."""
+    ypos = np.arange(len(names))
+    for k, r in enumerate(rates):
+        if r["estimate"] is None:
+            continue
+        ax.errorbar(
+            r["estimate"] * 100,
+            ypos[k],
+            xerr=[[(r["estimate"] - r["low"]) * 100], [(r["high"] - r["estimate"]) * 100]],
+            fmt="o",
+            color="C0",
+            capsize=3,
+        )
+    ax.set_yticks(ypos, [f"{n} ({r['denominator']})" for n, r in zip(names, rates, strict=True)])
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
 
 
 def write_multiclass(folder: Path, metrics: dict[str, Any]) -> list[Path]:
@@ -176,20 +181,6 @@ def slice_chart_multiclass(metrics: dict[str, Any]) -> Figure:
             names.append(name)
             rates.append(entry["error_share"])
     fig, ax = plt.subplots(figsize=(6, 0.45 * len(names) + 1.5), layout="constrained")
-    ypos = np.arange(len(names))
-    for k, r in enumerate(rates):
-        if r["estimate"] is None:
-            continue
-        ax.errorbar(
-            r["estimate"] * 100,
-            ypos[k],
-            xerr=[[(r["estimate"] - r["low"]) * 100], [(r["high"] - r["estimate"]) * 100]],
-            fmt="o",
-            color="C0",
-            capsize=3,
-        )
-    ax.set_yticks(ypos, [f"{n} ({r['denominator']})" for n, r in zip(names, rates, strict=True)])
-    ax.invert_yaxis()
-    ax.set_xlabel("wrong label (% of the messages in the slice)")
+    _rate_rows(ax, names, rates, "wrong label (% of the messages in the slice)")
     fig.suptitle(FIGURES["slices"], fontsize=10)
     return fig
